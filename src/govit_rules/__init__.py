@@ -1,0 +1,92 @@
+"""govit-rules: rules as code for Chinese government IT project regulations.
+
+Load a regulation's YAML rule pack, check a project against it, and get a verdict whose
+every finding cites its article::
+
+    from govit_rules import evaluate
+    verdict = evaluate({"total_investment": 1000, "delivery_mode": "self_build"}, "dazhou")
+    verdict.outcome, verdict.final_approver(), verdict.cites("10(2)(iv)")
+"""
+
+from ._api import (
+    evaluate,
+    get_pack,
+    jurisdictions,
+    load_pack,
+    pack_schema,
+    project_schema,
+    validate_project,
+)
+from ._calendar import WorkdayCalendar
+from ._citation import Citation
+from ._model import (
+    Component,
+    DeliveryMode,
+    FundingSource,
+    Project,
+    ProjectNature,
+    Stage,
+    SystemType,
+    UnitLevel,
+    UnitType,
+)
+from ._pack import CompiledPack
+from ._registry import PackRegistry
+from ._verdict import (
+    DeadlineResult,
+    Finding,
+    Outcome,
+    RequiredDocument,
+    RouteResult,
+    Status,
+    Verdict,
+)
+from .errors import (
+    CitationSyntaxError,
+    GovitRulesError,
+    PackError,
+    PackNotFoundError,
+    Problem,
+    ProjectValidationError,
+    UnknownJurisdictionError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Citation",
+    "CitationSyntaxError",
+    "CompiledPack",
+    "Component",
+    "DeadlineResult",
+    "DeliveryMode",
+    "Finding",
+    "FundingSource",
+    "GovitRulesError",
+    "Outcome",
+    "PackError",
+    "PackNotFoundError",
+    "PackRegistry",
+    "Problem",
+    "Project",
+    "ProjectNature",
+    "ProjectValidationError",
+    "RequiredDocument",
+    "RouteResult",
+    "Stage",
+    "Status",
+    "SystemType",
+    "UnitLevel",
+    "UnitType",
+    "UnknownJurisdictionError",
+    "Verdict",
+    "WorkdayCalendar",
+    "__version__",
+    "evaluate",
+    "get_pack",
+    "jurisdictions",
+    "load_pack",
+    "pack_schema",
+    "project_schema",
+    "validate_project",
+]

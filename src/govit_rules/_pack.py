@@ -1,0 +1,754 @@
+"""Loading a rule pack: named stages from YAML files to an immutable compiled pack.
+
+Owns the pipeline ``parse → shape → resolve → typecheck → cite → compile`` and the
+:class:`CompiledPack` it produces. Every stage collects located problems; the load fails
+once, at the end, with all of them (:class:`~govit_rules.errors.PackError`). A compiled
+pack is immutable, holds no global state and is safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import jinja2
+from pydantic import ValidationError
+
+from ._calendar import WorkdayCalendar
+from ._citation import Citation
+from ._conditions import (
+    Cond,
+    ConditionCompiler,
+    ConditionParser,
+    Known,
+    Test,
+    TrueCond,
+    describe_test,
+    fact_types,
+    facts_of,
+    tests_of,
+)
+from ._model import Project, Stage
+from ._schema import (
+    ArticlesFile,
+    ArticleSpec,
+    PackFile,
+    PeriodSpec,
+    RuleSpec,
+    RulesFile,
+)
+from ._yaml import LocDict, load_yaml, locate
+from .errors import PackError, PackNotFoundError, Problem
+
+__all__ = ["CompiledPack", "CompiledRule", "DeadlineSpec", "load_pack"]
+
+_KIND_KEYS: dict[str, tuple[set[str], set[str]]] = {
+    # kind: (required keys, allowed optional keys) beyond the common ones
+    "scope": ({"in_scope_if"}, set()),
+    "prohibition": ({"prohibits"}, {"unless", "when"}),
+    "obligation": ({"requires"}, {"when", "stage"}),
+    "documents": ({"documents"}, {"when", "stage"}),
+    "route": ({"route", "steps"}, {"when"}),
+    "deadline": ({"anchor"}, {"when", "stage", "within", "at_least", "window", "by", "done"}),
+}
+_COMMON = {"id", "kind", "cite", "also_cite", "title", "message", "interpretation"}
+_KIND_SPECIFIC = {k for req, opt in _KIND_KEYS.values() for k in req | opt}
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineSpec:
+    """A compiled deadline: its direction and periods."""
+
+    direction: str  # within | at_least | window | by
+    period: PeriodSpec | None = None
+    start: PeriodSpec | None = None
+    end: PeriodSpec | None = None
+    by_month: int = 0
+    by_day: int | str = "last"
+    by_offset: int = 0
+
+    def describe(self) -> str:
+        if self.direction == "window" and self.start and self.end:
+            return f"between {self.start.describe()} and {self.end.describe()}"
+        if self.direction == "by":
+            day = "last day" if self.by_day == "last" else f"day {self.by_day}"
+            return f"by month {self.by_month} {day}, year {self.by_offset:+d}"
+        assert self.period is not None
+        return f"{self.direction.replace('_', ' ')} {self.period.describe()}"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CompiledRule:
+    """One rule, checked and compiled: plain data plus compiled condition functions."""
+
+    id: str
+    kind: str
+    citation: Citation
+    also: tuple[Citation, ...]
+    message_zh: jinja2.Template | str
+    message_en: jinja2.Template | str
+    interpretation: tuple[str, str] | None
+    stage: Stage | None
+    when: Cond
+    main: Cond  # in_scope_if / prohibits / requires; TrueCond for others
+    unless: Cond | None
+    when_fn: Any
+    main_fn: Any
+    unless_fn: Any
+    facts: tuple[str, ...]
+    thresholds: tuple[str, ...]
+    documents: tuple[str, ...] = ()
+    route: str | None = None
+    steps: tuple[tuple[str, str], ...] = ()
+    anchor: str | None = None
+    done: str | None = None
+    deadline: DeadlineSpec | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    article: int
+    chapter: int | None
+    title_zh: str
+    title_en: str
+    paragraphs: int
+    items: Mapping[int, int]
+    not_checkable: str | None
+    damaged: str | None
+    rules: tuple[str, ...]
+
+    def has(self, c: Citation) -> bool:
+        if c.paragraph is not None and c.paragraph > self.paragraphs:
+            return False
+        if c.item is not None:
+            para = c.paragraph if c.paragraph is not None else 1
+            if c.paragraph is None and self.paragraphs > 1 and not self.items.get(1):
+                return False
+            if c.item > self.items.get(para, 0):
+                return False
+        return True
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledPack:
+    """A loaded rule pack: immutable, compiled once, evaluated many times."""
+
+    id: str
+    version: str
+    path: Path
+    content_hash: str
+    meta: PackFile
+    articles: Mapping[int, ArticleInfo]
+    chapters: Mapping[int, tuple[str, str]]
+    rules: tuple[CompiledRule, ...]
+    authorities: Mapping[str, tuple[str, str]]
+    documents: Mapping[str, tuple[str, str]]
+    routes: Mapping[str, tuple[str, str]]
+    calendar: WorkdayCalendar
+    warnings: tuple[str, ...]
+    load_ms: float = 0.0
+    _by_id: Mapping[str, CompiledRule] = field(default_factory=dict)
+    # Precomputed once for the evaluator's hot path.
+    _refs: Mapping[str, tuple[Any, list[Any]]] = field(default_factory=dict)
+    _info: Any = None
+    _scope: tuple[CompiledRule, ...] = ()
+    _others: tuple[CompiledRule, ...] = ()
+    _anchor_stage: Mapping[str, Stage] = field(default_factory=dict)
+    _fact_zh: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def jurisdiction(self) -> str:
+        return self.meta.jurisdiction.id
+
+    @property
+    def in_force_from(self) -> date:
+        return self.meta.document.in_force_from
+
+    @property
+    def in_force_until(self) -> date | None:
+        return self.meta.document.in_force_until
+
+    def in_force(self, on: date) -> bool:
+        until = self.in_force_until
+        return self.in_force_from <= on and (until is None or on <= until)
+
+    def rule(self, rule_id: str) -> CompiledRule:
+        return self._by_id[rule_id]
+
+    def rules_citing(self, citation: Citation) -> list[CompiledRule]:
+        return [
+            r for r in self.rules if any(c.within(citation) for c in (r.citation, *r.also))
+        ]
+
+    def evaluate(self, project: Project | Mapping[str, Any], as_of: date | None = None) -> Any:
+        """Evaluate one project (see :func:`govit_rules.evaluate`)."""
+        from ._evaluate import evaluate_pack
+
+        return evaluate_pack(self, project, as_of)
+
+    def __repr__(self) -> str:
+        return (
+            f"<CompiledPack {self.id} {self.version} ({len(self.rules)} rules, "
+            f"{len(self.articles)} articles, {self.content_hash})>"
+        )
+
+
+class _Loader:
+    """One load of one pack folder; collects problems stage by stage."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        self.hasher = hashlib.sha256()
+        self.types = fact_types()
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    def problem(self, path: Path | str, pos: tuple[int, int], code: str, message: str) -> None:
+        self.problems.append(
+            Problem(self.rel(Path(path)) if isinstance(path, Path) else path, pos[0], pos[1], code, message)
+        )
+
+    # -- parse -------------------------------------------------------------------------------
+
+    def parse(self, path: Path) -> Any:
+        try:
+            raw_bytes = path.read_bytes()
+        except OSError as exc:
+            self.problem(path, (0, 0), "parse", f"cannot read: {exc}")
+            return None
+        self.hasher.update(path.relative_to(self.root).as_posix().encode())
+        self.hasher.update(raw_bytes)
+        try:
+            text = raw_bytes.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.problem(path, (0, 0), "parse", f"not UTF-8: {exc}")
+            return None
+        data, problems = load_yaml(self.rel(path), text)
+        self.problems.extend(problems)
+        return data
+
+    # -- shape -------------------------------------------------------------------------------
+
+    def shape(self, path: Path, raw: Any, model: Any) -> Any:
+        if raw is None:
+            return None
+        try:
+            return model.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                pos = locate(raw, loc)
+                where = ".".join(str(p) for p in loc) or "(file)"
+                if err["type"] == "extra_forbidden":
+                    key = loc[-1]
+                    allowed = _allowed_keys(model, loc[:-1], raw)
+                    from ._conditions import _suggest
+
+                    hint = _suggest(key, allowed)
+                    msg = f"unknown key {key!r} at {where}{hint}; allowed: {', '.join(allowed)}"
+                    self.problem(path, pos, "unknown-key", msg)
+                elif err["type"] == "missing":
+                    self.problem(path, pos, "missing-key", f"{where} is required")
+                else:
+                    self.problem(path, pos, "bad-value", f"{where}: {err['msg']}")
+            return None
+
+
+def _allowed_keys(model: Any, loc: tuple[Any, ...], raw: Any) -> list[str]:
+    """The keys allowed at ``loc`` inside ``model`` (best effort, for error messages)."""
+    current = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", {})
+        f = fields.get(part)
+        if f is None:
+            return []
+        ann = f.annotation
+        current = _inner_model(ann)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", {})
+    return [f.alias or name for name, f in fields.items()]
+
+
+def _inner_model(ann: Any) -> Any:
+    from typing import get_args
+
+    if isinstance(ann, type) and hasattr(ann, "model_fields"):
+        return ann
+    for arg in get_args(ann):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _rule_files(root: Path) -> list[Path]:
+    rules_dir = root / "rules"
+    if not rules_dir.is_dir():
+        return []
+    return sorted(p for p in rules_dir.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+def load_pack(path: str | Path) -> CompiledPack:
+    """Load, check and compile the rule pack in folder ``path``.
+
+    Raises :class:`~govit_rules.errors.PackError` listing every problem found, each as
+    ``path:line:col: code: message``.
+    """
+    import time
+
+    t0 = time.perf_counter()
+    root = Path(path).resolve()
+    if not (root / "pack.yaml").is_file():
+        raise PackNotFoundError(f"no rule pack at {path}: {root / 'pack.yaml'} does not exist")
+    ld = _Loader(root)
+
+    # parse
+    pack_path, articles_path = root / "pack.yaml", root / "articles.yaml"
+    pack_raw = ld.parse(pack_path)
+    articles_raw = ld.parse(articles_path) if articles_path.is_file() else None
+    if articles_raw is None and not articles_path.is_file():
+        ld.problem(articles_path, (0, 0), "missing-file", "every pack needs articles.yaml, the article index")
+    rule_raws = [(p, ld.parse(p)) for p in _rule_files(root)]
+    if not rule_raws:
+        ld.problem(root / "rules", (0, 0), "missing-file", "a pack needs rules/*.yaml with at least one rule")
+
+    # shape
+    meta: PackFile | None = ld.shape(pack_path, pack_raw, PackFile)
+    articles_file: ArticlesFile | None = ld.shape(articles_path, articles_raw, ArticlesFile)
+    rule_specs: list[tuple[Path, Any, RuleSpec, int]] = []
+    for p, raw in rule_raws:
+        rf: RulesFile | None = ld.shape(p, raw, RulesFile)
+        if rf is not None:
+            for i, spec in enumerate(rf.rules):
+                rule_specs.append((p, raw["rules"][i], spec, i))
+
+    if meta is None or articles_file is None:
+        raise PackError(f"rule pack {root.name} has {len(ld.problems)} problem(s)", ld.problems)
+
+    # resolve + typecheck
+    authorities = {a.id: (a.zh, a.en) for a in meta.authorities}
+    documents = {d.id: (d.zh, d.en) for d in meta.documents}
+    routes = {k: (v.zh, v.en) for k, v in meta.routes.items()}
+    _check_unique(ld, pack_path, pack_raw, "authorities", [a.id for a in meta.authorities])
+    _check_unique(ld, pack_path, pack_raw, "documents", [d.id for d in meta.documents])
+    definitions = pack_raw.get("define", {}) if isinstance(pack_raw, Mapping) else {}
+
+    compiler = ConditionCompiler()
+    env = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined)
+    seen_ids: dict[str, str] = {}
+    prepared: list[dict[str, Any]] = []
+    for p, raw, spec, _i in rule_specs:
+        prepared_rule = _prepare_rule(ld, p, raw, spec, definitions, authorities, documents, routes, env, seen_ids)
+        if prepared_rule is not None:
+            prepared.append(prepared_rule)
+    # named conditions are checked even when no rule uses them
+    parser = ConditionParser(ld.rel(pack_path), ld.problems, definitions, ld.types)
+    for name in definitions:
+        parser.parse({"use": name}, getattr(pack_raw.get("define"), "pos_of_key", lambda k: (0, 0))(name))
+
+    # cite
+    articles = _check_articles(ld, articles_path, articles_raw, articles_file, prepared)
+    if meta.boundaries and meta.boundaries.cite:
+        c = _cite(meta.boundaries.cite)
+        info = articles.get(c.article)
+        if info is None or not info.has(c):
+            ld.problem(pack_path, locate(pack_raw, ("boundaries", "cite")), "unknown-citation",
+                       f"boundaries cite {c.en()}, which is not in the article index")
+
+    if ld.problems:
+        raise PackError(f"rule pack {root.name} has {len(ld.problems)} problem(s)", ld.problems)
+
+    # compile
+    compiled_rules: list[CompiledRule] = []
+    fn_names: list[tuple[str, str, str | None]] = []
+    for n, pr in enumerate(prepared):
+        names = (f"_when_{n}", f"_main_{n}", f"_unless_{n}" if pr["unless"] is not None else None)
+        compiler.add_function(names[0], pr["when"])
+        compiler.add_function(names[1], pr["main"])
+        if names[2]:
+            compiler.add_function(names[2], pr["unless"])
+        fn_names.append(names)
+    namespace = compiler.build(f"<rulepack {meta.pack}>")
+    for pr, (wn, mn, un) in zip(prepared, fn_names, strict=True):
+        compiled_rules.append(
+            CompiledRule(
+                when_fn=namespace[wn],
+                main_fn=namespace[mn],
+                unless_fn=namespace[un] if un else None,
+                **{k: v for k, v in pr.items() if k not in ("_pos", "_path")},
+            )
+        )
+
+    chapters = {c.number: (c.title.zh, c.title.en) for c in articles_file.chapters}
+    cal = meta.calendar
+    calendar = WorkdayCalendar(
+        extra_rest_days=cal.extra_rest_days if cal else (),
+        extra_working_days=cal.extra_working_days if cal else (),
+    )
+    _warn_unused(ld, meta, compiled_rules)
+    content_hash = ld.hasher.hexdigest()[:16]
+    return CompiledPack(
+        id=meta.pack,
+        version=meta.version,
+        path=root,
+        content_hash=content_hash,
+        meta=meta,
+        articles=MappingProxyType(articles),
+        chapters=MappingProxyType(chapters),
+        rules=tuple(compiled_rules),
+        authorities=MappingProxyType(authorities),
+        documents=MappingProxyType(documents),
+        routes=MappingProxyType(routes),
+        calendar=calendar,
+        warnings=tuple(ld.warnings),
+        load_ms=(time.perf_counter() - t0) * 1000,
+        _by_id=MappingProxyType({r.id: r for r in compiled_rules}),
+        _refs=MappingProxyType(
+            {r.id: (_ref(meta.pack, r.citation), [_ref(meta.pack, c) for c in r.also]) for r in compiled_rules}
+        ),
+        _info=_pack_info(meta, content_hash),
+        _scope=tuple(r for r in compiled_rules if r.kind == "scope"),
+        _others=tuple(r for r in compiled_rules if r.kind != "scope"),
+        _anchor_stage=MappingProxyType(_anchor_stages()),
+        _fact_zh=MappingProxyType(
+            {n: (f.json_schema_extra or {}).get("zh", n) for n, f in Project.model_fields.items()}  # type: ignore[union-attr]
+        ),
+    )
+
+
+def _ref(document: str, c: Citation) -> Any:
+    from ._verdict import CitationRef
+
+    return CitationRef(
+        document=document,
+        article=c.article,
+        paragraph=c.paragraph,
+        item=c.item,
+        sub_item=c.sub_item,
+        zh=c.zh(),
+        en=c.en(),
+    )
+
+
+def _pack_info(meta: PackFile, content_hash: str) -> Any:
+    from ._verdict import PackInfo, Text
+
+    return PackInfo(
+        id=meta.pack,
+        version=meta.version,
+        content_hash=content_hash,
+        jurisdiction=meta.jurisdiction.id,
+        title=Text(zh=meta.document.title.zh, en=meta.document.title.en),
+        document_number=meta.document.number,
+    )
+
+
+def _anchor_stages() -> dict[str, Stage]:
+    out: dict[str, Stage] = {}
+    for name, f in Project.model_fields.items():
+        extra = f.json_schema_extra
+        if isinstance(extra, dict) and "stage" in extra:
+            out[name] = Stage(str(extra["stage"]))
+    return out
+
+
+def _cite(spec: Any) -> Citation:
+    return Citation(spec.article, spec.paragraph, spec.item, spec.sub_item)
+
+
+def _check_unique(ld: _Loader, path: Path, raw: Any, key: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            ld.problem(path, locate(raw, (key, i)), "duplicate-id", f"{key} id {ident!r} is defined twice")
+        seen.add(ident)
+
+
+def _prepare_rule(
+    ld: _Loader,
+    path: Path,
+    raw: LocDict,
+    spec: RuleSpec,
+    definitions: Any,
+    authorities: Mapping[str, Any],
+    documents: Mapping[str, Any],
+    routes: Mapping[str, Any],
+    env: jinja2.Environment,
+    seen_ids: dict[str, str],
+) -> dict[str, Any] | None:
+    rel = ld.rel(path)
+    before = len(ld.problems)
+
+    def here(*loc: Any) -> tuple[int, int]:
+        return locate(raw, loc)
+
+    where = f"{rel}:{raw.start[0]}"
+    if spec.id in seen_ids:
+        ld.problem(path, here("id"), "duplicate-id", f"rule id {spec.id!r} is already used at {seen_ids[spec.id]}")
+    seen_ids.setdefault(spec.id, where)
+
+    required, optional = _KIND_KEYS[spec.kind]
+    given = {k for k in raw if k in _KIND_SPECIFIC}
+    for key in sorted(required - given):
+        ld.problem(path, raw.start, "missing-key", f"a {spec.kind} rule needs {key!r}")
+    for key in sorted(given - required - optional):
+        allowed = ", ".join(sorted(required | optional))
+        ld.problem(path, raw.pos_of_key(key), "unknown-key",
+                   f"{key!r} does not belong in a {spec.kind} rule; it takes: {allowed}")
+
+    parser = ConditionParser(rel, ld.problems, definitions, ld.types)
+
+    def cond(key: str) -> Cond:
+        value = raw.get(key)
+        if value is None:
+            return TrueCond()
+        return parser.parse(value, raw.pos_of_value(key))
+
+    when = cond("when")
+    main: Cond = TrueCond()
+    unless: Cond | None = None
+    if spec.kind == "scope":
+        main = cond("in_scope_if")
+    elif spec.kind == "prohibition":
+        main = cond("prohibits")
+        unless = cond("unless") if "unless" in raw else None
+    elif spec.kind == "obligation":
+        main = cond("requires")
+
+    extra: dict[str, Any] = {}
+    if spec.kind == "documents":
+        for i, doc in enumerate(spec.documents or []):
+            if doc not in documents:
+                from ._conditions import _suggest
+
+                ld.problem(path, here("documents", i), "unknown-document",
+                           f"no document {doc!r} in pack.yaml documents{_suggest(doc, documents)}")
+        extra["documents"] = tuple(spec.documents or ())
+    if spec.kind == "route":
+        if spec.route not in routes:
+            from ._conditions import _suggest
+
+            ld.problem(path, here("route"), "unknown-route",
+                       f"no route {spec.route!r} in pack.yaml routes{_suggest(spec.route, routes)}")
+        for i, step in enumerate(spec.steps or []):
+            if step.authority not in authorities:
+                from ._conditions import _suggest
+
+                ld.problem(path, here("steps", i, "authority"), "unknown-authority",
+                           f"no authority {step.authority!r} in pack.yaml{_suggest(step.authority, authorities)}")
+        if not spec.steps:
+            ld.problem(path, here("steps"), "missing-key", "a route needs at least one step")
+        extra["route"] = spec.route
+        extra["steps"] = tuple((s.authority, s.action) for s in spec.steps or ())
+    if spec.kind == "deadline":
+        extra.update(_prepare_deadline(ld, path, raw, spec))
+
+    facts: list[str] = []
+    for c in (when, main, *( [unless] if unless is not None else [])):
+        for f in facts_of(c):
+            if f not in facts:
+                facts.append(f)
+    for f in (extra.get("anchor"), extra.get("done")):
+        if f and f not in facts:
+            facts.append(f)
+    thresholds = tuple(
+        describe_test(t)
+        for c in (when, main, *([unless] if unless is not None else []))
+        for t in tests_of(c)
+        if isinstance(t, Test | Known) and getattr(t, "op", "") in (
+            "at_least", "above", "at_most", "below", "on_or_after", "after", "on_or_before", "before"
+        )
+    )
+
+    def template(text: str, key: str) -> jinja2.Template | str:
+        if "{{" not in text and "{%" not in text:
+            return text
+        try:
+            return env.from_string(text)
+        except jinja2.TemplateSyntaxError as exc:
+            ld.problem(path, here("message", key), "bad-template", f"message template: {exc.message}")
+            return text
+
+    msg_zh = template(spec.message.zh, "zh")
+    msg_en = template(spec.message.en, "en")
+    if len(ld.problems) > before:
+        return None
+    return {
+        "id": spec.id,
+        "kind": spec.kind,
+        "citation": _cite(spec.cite),
+        "also": tuple(_cite(c) for c in spec.also_cite),
+        "message_zh": msg_zh,
+        "message_en": msg_en,
+        "interpretation": (spec.interpretation.zh, spec.interpretation.en) if spec.interpretation else None,
+        "stage": spec.stage,
+        "when": when,
+        "main": main,
+        "unless": unless,
+        "facts": tuple(facts),
+        "thresholds": thresholds,
+        "source": f"{rel}:{raw.start[0]}",
+        "_pos": raw.start,
+        "_path": path,
+        **extra,
+    }
+
+
+def _prepare_deadline(ld: _Loader, path: Path, raw: LocDict, spec: RuleSpec) -> dict[str, Any]:
+    from ._conditions import _suggest
+
+    out: dict[str, Any] = {}
+    directions = [k for k in ("within", "at_least", "window", "by") if getattr(spec, k) is not None]
+    if len(directions) != 1:
+        ld.problem(path, raw.start, "bad-deadline",
+                   "a deadline has exactly one of within, at_least, window, by"
+                   + (f" (found {', '.join(directions)})" if directions else ""))
+        return out
+    direction = directions[0]
+    types = ld.types
+    anchor = spec.anchor
+    if direction == "by":
+        by = spec.by
+        assert by is not None
+        if by.year not in types or types[by.year].kind != "integer":
+            ints = [k for k, t in types.items() if t.kind == "integer"]
+            ld.problem(path, locate(raw, ("by", "year")), "bad-anchor",
+                       f"'year' names an integer fact such as plan_year{_suggest(by.year, ints)}")
+        out["deadline"] = DeadlineSpec("by", by_month=by.month, by_day=by.day, by_offset=by.offset)
+        out["anchor"] = by.year
+        if anchor is not None and anchor != by.year:
+            ld.problem(path, raw.pos_of_key("anchor"), "bad-anchor",
+                       f"a 'by' deadline is anchored on its year fact {by.year!r}; drop 'anchor' or set it to {by.year!r}")
+    else:
+        if anchor is None:
+            ld.problem(path, raw.start, "missing-key", "a deadline needs 'anchor', a date fact")
+        elif anchor not in types or types[anchor].kind != "date":
+            dates = [k for k, t in types.items() if t.kind == "date"]
+            ld.problem(path, raw.pos_of_value("anchor"), "bad-anchor",
+                       f"anchor {anchor!r} is not a date fact{_suggest(anchor, dates)}")
+        out["anchor"] = anchor
+        if direction == "window":
+            w = spec.window
+            assert w is not None
+            out["deadline"] = DeadlineSpec("window", start=w.start, end=w.end)
+        else:
+            out["deadline"] = DeadlineSpec(direction, period=getattr(spec, direction))
+    if spec.done is not None:
+        if spec.done not in types or types[spec.done].kind != "date":
+            dates = [k for k, t in types.items() if t.kind == "date"]
+            ld.problem(path, raw.pos_of_value("done"), "bad-anchor",
+                       f"done {spec.done!r} is not a date fact{_suggest(spec.done, dates)}")
+        out["done"] = spec.done
+    elif "anchor" not in raw and direction != "by":
+        pass
+    return out
+
+
+def _check_articles(
+    ld: _Loader,
+    path: Path,
+    raw: Any,
+    af: ArticlesFile,
+    prepared: list[dict[str, Any]],
+) -> dict[int, ArticleInfo]:
+    specs: dict[int, tuple[ArticleSpec, int]] = {}
+    chapters = {c.number for c in af.chapters}
+    for i, a in enumerate(af.articles):
+        if a.article in specs:
+            ld.problem(path, locate(raw, ("articles", i, "article")), "duplicate-article",
+                       f"article {a.article} is indexed twice")
+            continue
+        specs[a.article] = (a, i)
+        if a.chapter is not None and chapters and a.chapter not in chapters:
+            ld.problem(path, locate(raw, ("articles", i, "chapter")), "unknown-chapter",
+                       f"article {a.article} is in chapter {a.chapter}, which chapters does not list")
+        for para in a.items:
+            if para > a.paragraphs:
+                ld.problem(path, locate(raw, ("articles", i, "items")), "bad-structure",
+                           f"article {a.article} has {a.paragraphs} paragraph(s) but items for paragraph {para}")
+    if specs:
+        top = max(specs)
+        missing = [n for n in range(1, top + 1) if n not in specs]
+        if missing:
+            ld.problem(path, locate(raw, ("articles",)), "missing-article",
+                       "the index skips article(s) " + ", ".join(map(str, missing))
+                       + "; every article of the regulation must be indexed")
+
+    citing: dict[int, list[str]] = {}
+    for pr in prepared:
+        for c in (pr["citation"], *pr["also"]):
+            entry = specs.get(c.article)
+            info_ok = entry is not None and _info(entry[0], ()).has(c)
+            if not info_ok:
+                detail = "is not in the article index" if entry is None else "does not exist in its article (check paragraphs and items in articles.yaml)"
+                top = max(specs) if specs else 0
+                ld.problem(pr["_path"], pr["_pos"], "unknown-citation",
+                           f"rule {pr['id']!r} cites {c.en()} ({c.zh()}), which {detail}; indexed articles: 1-{top}")
+                continue
+            lst = citing.setdefault(c.article, [])
+            if pr["id"] not in lst:
+                lst.append(pr["id"])
+            assert entry is not None
+            if entry[0].damaged and pr["interpretation"] is None and c == pr["citation"]:
+                ld.problem(pr["_path"], pr["_pos"], "missing-interpretation",
+                           f"rule {pr['id']!r} cites Art. {c.article}, whose text is damaged ({entry[0].damaged}); "
+                           "add an interpretation note saying which reading the rule takes")
+    out: dict[int, ArticleInfo] = {}
+    for n, (a, i) in sorted(specs.items()):
+        rules = tuple(citing.get(n, ()))
+        if not rules and not a.not_checkable:
+            ld.problem(path, locate(raw, ("articles", i)), "uncovered-article",
+                       f"article {n} is neither encoded by a rule nor marked not_checkable with a reason")
+        if rules and a.not_checkable:
+            ld.problem(path, locate(raw, ("articles", i, "not_checkable")), "contradictory-article",
+                       f"article {n} is marked not_checkable but rules cite it: {', '.join(rules)}")
+        out[n] = _info(a, rules)
+    return out
+
+
+def _info(a: ArticleSpec, rules: tuple[str, ...]) -> ArticleInfo:
+    return ArticleInfo(
+        article=a.article,
+        chapter=a.chapter,
+        title_zh=a.title.zh,
+        title_en=a.title.en,
+        paragraphs=a.paragraphs,
+        items=MappingProxyType(dict(a.items)),
+        not_checkable=a.not_checkable,
+        damaged=a.damaged,
+        rules=rules,
+    )
+
+
+def _warn_unused(ld: _Loader, meta: PackFile, rules: list[CompiledRule]) -> None:
+    used_docs = {d for r in rules for d in r.documents}
+    for d in meta.documents:
+        if d.id not in used_docs:
+            ld.warnings.append(f"document {d.id!r} is declared but no documents rule requires it")
+    used_routes = {r.route for r in rules if r.route}
+    for name in meta.routes:
+        if name not in used_routes:
+            ld.warnings.append(f"route {name!r} is declared but no route rule uses it")
+
+
+def iter_pack_dirs(root: Path) -> Iterator[Path]:
+    """Every pack folder directly under ``root``."""
+    if root.is_dir():
+        for child in sorted(root.iterdir()):
+            if (child / "pack.yaml").is_file():
+                yield child

@@ -1,0 +1,260 @@
+"""The verdict: what a rule pack says about one project, with a citation on every finding.
+
+Owns the stable JSON shape of results (pydantic models) and the helpers that test suites
+use to ask questions of a verdict ("does it cite Art. 10(2)(iv)?", "who finally
+approves?", "when is the budget review due?").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from ._citation import Citation
+
+__all__ = [
+    "ApplicabilityResult",
+    "CitationRef",
+    "DeadlineResult",
+    "Finding",
+    "InterpretationUsed",
+    "MissingFact",
+    "Outcome",
+    "PackInfo",
+    "RequiredDocument",
+    "RouteResult",
+    "RouteStepResult",
+    "Status",
+    "Verdict",
+]
+
+
+class Outcome(str, Enum):
+    """The overall result, from the most to the least decisive."""
+
+    not_in_force = "not_in_force"
+    not_applicable = "not_applicable"
+    prohibited = "prohibited"
+    non_compliant = "non_compliant"
+    needs_information = "needs_information"
+    compliant = "compliant"
+
+
+class Status(str, Enum):
+    """The status of one finding."""
+
+    satisfied = "satisfied"
+    violated = "violated"
+    required = "required"
+    unknown = "unknown"
+    not_applicable = "not_applicable"
+    out_of_scope = "out_of_scope"
+    met = "met"
+    missed = "missed"
+    too_early = "too_early"
+    upcoming = "upcoming"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class CitationRef(_Out):
+    """A citation with both renderings."""
+
+    document: str
+    article: int
+    paragraph: int | None = None
+    item: int | None = None
+    sub_item: int | None = None
+    zh: str
+    en: str
+
+    def as_citation(self) -> Citation:
+        return Citation(self.article, self.paragraph, self.item, self.sub_item)
+
+
+class Text(_Out):
+    zh: str
+    en: str
+
+
+class Finding(_Out):
+    """What one rule says about the project."""
+
+    rule_id: str
+    kind: str
+    status: Status
+    citation: CitationRef
+    also_cites: list[CitationRef] = []
+    message: Text
+    facts: dict[str, Any] = {}
+    thresholds: list[str] = []
+    missing_facts: list[str] = []
+    interpretation: Text | None = None
+    stage: str | None = None
+
+
+class RouteStepResult(_Out):
+    authority: str
+    authority_zh: str
+    authority_en: str
+    action: str
+    action_zh: str
+
+
+class RouteResult(_Out):
+    """An approval chain the project must go through."""
+
+    route: str
+    title: Text
+    rule_id: str
+    status: Status
+    citation: CitationRef
+    steps: list[RouteStepResult]
+    final_approver: str | None
+    missing_facts: list[str] = []
+
+
+class DeadlineResult(_Out):
+    """A period the project must respect, computed per the Civil Code and the calendar."""
+
+    rule_id: str
+    citation: CitationRef
+    status: Status
+    message: Text
+    anchor: str | None = None
+    anchor_date: date | None = None
+    period: str
+    due: date | None = None
+    earliest: date | None = None
+    latest: date | None = None
+    done: str | None = None
+    done_date: date | None = None
+    provisional: bool = False
+    extended: bool = False
+    calendar: str
+    missing_facts: list[str] = []
+    interpretation: Text | None = None
+
+
+class RequiredDocument(_Out):
+    id: str
+    zh: str
+    en: str
+    rule_id: str
+    citation: CitationRef
+    submitted: bool | None
+
+
+class MissingFact(_Out):
+    """A fact the project did not give that would decide the named rules."""
+
+    fact: str
+    zh: str
+    rules: list[str]
+
+
+class InterpretationUsed(_Out):
+    rule_id: str
+    citation: CitationRef
+    note: Text
+
+
+class PackInfo(_Out):
+    id: str
+    version: str
+    content_hash: str
+    jurisdiction: str
+    title: Text
+    document_number: str | None = None
+
+
+class ApplicabilityResult(_Out):
+    applies: bool | None
+    citations: list[CitationRef]
+    missing_facts: list[str] = []
+
+
+class Verdict(_Out):
+    """The full answer of one pack for one project at one date."""
+
+    pack: PackInfo
+    as_of: date
+    in_force: bool
+    applicability: ApplicabilityResult
+    outcome: Outcome
+    findings: list[Finding]
+    approval_routes: list[RouteResult]
+    deadlines: list[DeadlineResult]
+    required_documents: list[RequiredDocument]
+    missing_facts: list[MissingFact]
+    interpretations: list[InterpretationUsed]
+    warnings: list[str] = []
+
+    # -- questions a test suite asks -------------------------------------------------------
+
+    @property
+    def applies(self) -> bool | None:
+        return self.applicability.applies
+
+    def finding(self, rule_id: str) -> Finding:
+        """The finding of one rule (KeyError if the rule was not evaluated)."""
+        for f in self.findings:
+            if f.rule_id == rule_id:
+                return f
+        raise KeyError(rule_id)
+
+    def citations(self, *, include_not_applicable: bool = False) -> list[CitationRef]:
+        """Every citation the verdict makes: findings, routes, deadlines, applicability."""
+        out: list[CitationRef] = list(self.applicability.citations)
+        for f in self.findings:
+            if include_not_applicable or f.status is not Status.not_applicable:
+                out.append(f.citation)
+                out.extend(f.also_cites)
+        out.extend(r.citation for r in self.approval_routes)
+        out.extend(
+            d.citation
+            for d in self.deadlines
+            if include_not_applicable or d.status is not Status.not_applicable
+        )
+        return out
+
+    def cites(self, citation: str | Citation, *, status: str | Status | None = None) -> bool:
+        """True when some finding, route or deadline cites ``citation`` or a part of it.
+
+        ``verdict.cites("10(2)(iv)")`` holds for a finding citing Art. 10(2)(iv); asking for
+        ``"10"`` also matches it. With ``status``, only findings of that status count.
+        """
+        want = citation if isinstance(citation, Citation) else Citation.parse(citation)
+        if status is not None:
+            st = Status(status)
+            refs = [f.citation for f in self.findings if f.status is st]
+            refs += [r.citation for r in self.approval_routes if r.status is st]
+            refs += [d.citation for d in self.deadlines if d.status is st]
+        else:
+            refs = self.citations()
+        return any(r.as_citation().within(want) for r in refs)
+
+    def route(self, name: str = "project_approval") -> RouteResult | None:
+        """The chosen route of that name (None when no route of that name applies)."""
+        for r in self.approval_routes:
+            if r.route == name:
+                return r
+        return None
+
+    def final_approver(self, route: str = "project_approval") -> str | None:
+        r = self.route(route)
+        return r.final_approver if r else None
+
+    def deadline(self, rule_id: str) -> DeadlineResult:
+        for d in self.deadlines:
+            if d.rule_id == rule_id:
+                return d
+        raise KeyError(rule_id)
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        return self.model_dump_json(indent=indent)
