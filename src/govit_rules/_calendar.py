@@ -20,6 +20,7 @@ from __future__ import annotations
 import calendar as _stdlib_calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
+from bisect import bisect_right
 from datetime import date, datetime, timedelta
 from importlib import metadata
 from typing import Final, Literal, get_args
@@ -88,6 +89,26 @@ def _as_date(d: date) -> date:
 # Built once at import: the package's tables are static data, and a frozen snapshot
 # is safe to share between every calendar instance and thread.
 _OFFICIAL: Final = _load_official()
+
+
+def _working_ordinals(official: _OfficialData) -> tuple[int, ...]:
+    """Ordinals of every official working day in the covered years, in order.
+
+    Counting n working days then becomes one bisection instead of a walk day by day.
+    """
+    out = []
+    d = date(official.first_year, 1, 1)
+    end = date(official.last_year, 12, 31)
+    while d <= end:
+        if d in official.make_up_working_days or (
+            d not in official.holidays and d.weekday() < 5
+        ):
+            out.append(d.toordinal())
+        d += timedelta(days=1)
+    return tuple(out)
+
+
+_WORKING_ORDINALS: Final = _working_ordinals(_OFFICIAL)
 
 
 def _add_months(start: date, months: int) -> date:
@@ -161,6 +182,12 @@ class WorkdayCalendar:
         if n < 1:
             raise ValueError(f"n must be >= 1 working day, got {n}")
         day = _as_date(start)
+        if not self._extra_work and not self._extra_rest:
+            ords = _WORKING_ORDINALS
+            first = date(self._official.first_year, 1, 1).toordinal()
+            i = bisect_right(ords, day.toordinal()) + n - 1
+            if day.toordinal() >= first and i < len(ords):
+                return PeriodResult(date.fromordinal(ords[i]), False, extended=False)
         provisional = False
         for _ in range(n):
             day, step_provisional = self._next_working(day)

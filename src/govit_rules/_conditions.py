@@ -525,6 +525,50 @@ class ConditionCompiler:
     def add_function(self, name: str, cond: Cond) -> None:
         self._functions.append(f"def {name}(p):\n    return {self.expr(cond)}\n")
 
+    def add_missing_function(self, name: str, cond: Cond) -> None:
+        """A function listing the unknown facts that leave ``cond`` undecided.
+
+        Call it only when ``cond`` evaluated to unknown. The same answer as
+        :func:`deciding_missing`, compiled: only the parts that are
+        still unknown contribute, so facts inside a decided branch are never named. A leaf
+        is unknown exactly when one of its facts is missing, so only composite parts need
+        their value computed.
+        """
+
+        def body(c: Cond, indent: str) -> list[str]:
+            if isinstance(c, Test):
+                return [
+                    f"{indent}if p.{f} is None and {f!r} not in out: out.append({f!r})"
+                    for f in dict.fromkeys(facts_of(c))
+                ]
+            if isinstance(c, Not):
+                return body(c.part, indent)
+            if isinstance(c, All | AnyOf):
+                lines = []
+                for part in c.parts:
+                    leaf = part
+                    while isinstance(leaf, Not):
+                        leaf = leaf.part
+                    if isinstance(leaf, Test):
+                        lines.extend(body(leaf, indent))
+                    elif isinstance(leaf, All | AnyOf):
+                        inner = body(part, indent + "    ")
+                        if inner:
+                            lines.append(f"{indent}if {self.expr(part)} is None:")
+                            lines.extend(inner)
+                return lines
+            return []  # Known and TrueCond are never unknown
+
+        # Called only when ``cond`` is already known to be unknown: no need to test it.
+        inner = body(cond, "    ")
+        if not inner:
+            self._functions.append(f"def {name}(p):\n    return []\n")
+            return
+        lines = [f"def {name}(p):", "    out = []"]
+        lines.extend(inner)
+        lines.append("    return out")
+        self._functions.append("\n".join(lines) + "\n")
+
     def add_source(self, source: str) -> None:
         self._functions.append(source)
 

@@ -13,12 +13,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-import jinja2
 from pydantic import ValidationError
 
 from ._conditions import deciding_missing
 from ._model import Project
-from ._pack import CompiledPack, CompiledRule
+from ._pack import CompiledPack, CompiledRule, MessageTemplate
 from ._verdict import (
     ApplicabilityResult,
     CitationRef,
@@ -41,7 +40,20 @@ from .errors import Problem, ProjectValidationError
 __all__ = ["evaluate_pack", "validate_project"]
 
 S = Status
-_COUNTED_UNKNOWN = S.unknown
+
+
+def _make(cls: type[Any], **values: Any) -> Any:
+    """Build an output model from values that are already valid (the evaluator made them).
+
+    Skips validation the way ``model_construct`` does, at a third of its cost: verdict
+    assembly, not rule matching, dominates a full evaluation.
+    """
+    obj = object.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
 
 
 def validate_project(data: Project | Mapping[str, Any] | str | bytes) -> Project:
@@ -81,7 +93,7 @@ def _project_problems(exc: ValidationError) -> list[Problem]:
 class _Ctx:
     """Per-evaluation scratch state; never shared between calls."""
 
-    __slots__ = ("as_of", "missing", "notes", "p", "pack", "refs", "values", "warnings")
+    __slots__ = ("as_of", "missing", "notes", "p", "pack", "refs", "warnings")
 
     def __init__(self, pack: CompiledPack, p: Project, as_of: date) -> None:
         self.pack = pack
@@ -90,7 +102,6 @@ class _Ctx:
         self.missing: dict[str, list[str]] = {}
         self.warnings: list[str] = []
         self.notes: list[InterpretationUsed] = []
-        self.values: dict[str, Any] | None = None
         self.refs = pack._refs  # type: ignore[attr-defined]
 
     def add_missing(self, rule: CompiledRule, facts: list[str]) -> None:
@@ -100,22 +111,26 @@ class _Ctx:
                 lst.append(rule.id)
 
     def render(self, rule: CompiledRule, status: Status, extra: Mapping[str, Any] | None = None) -> Text:
-        zh, en = rule.message_zh, rule.message_en
-        if isinstance(zh, str) and isinstance(en, str):
-            return Text.model_construct(zh=zh, en=en)
-        if self.values is None:
-            self.values = {k: _plain(v) for k, v in self.p.__dict__.items()}
-        ctx = dict(self.values)
+        static, names = self.pack._messages[rule.id]  # type: ignore[attr-defined]
+        if static is not None:
+            return static  # type: ignore[no-any-return]
+        facts = self.p.__dict__
+        ctx: dict[str, Any] = {}
+        for name in names:
+            if name in facts:
+                ctx[name] = _plain(facts[name])
         ctx["status"] = status.value
         if extra:
             ctx.update(extra)
-        return Text.model_construct(
+        zh, en = rule.message_zh, rule.message_en
+        return _make(
+            Text,
             zh=zh if isinstance(zh, str) else _render(zh, ctx),
             en=en if isinstance(en, str) else _render(en, ctx),
         )
 
 
-def _render(t: jinja2.Template, ctx: Mapping[str, Any]) -> str:
+def _render(t: MessageTemplate, ctx: Mapping[str, Any]) -> str:
     try:
         return t.render(ctx)
     except Exception as exc:  # a message must never break a verdict
@@ -138,13 +153,14 @@ def evaluate_pack(
     ctx = _Ctx(pack, p, on)
     info = pack._info  # type: ignore[attr-defined]
     if not pack.in_force(on):
-        return Verdict.model_construct(
+        return _make(Verdict, 
             pack=info,
             as_of=on,
             in_force=False,
-            applicability=ApplicabilityResult.model_construct(applies=None, citations=[], missing_facts=[]),
+            applicability=_make(ApplicabilityResult, applies=None, citations=[], missing_facts=[]),
             outcome=Outcome.not_in_force,
             findings=[],
+            not_applicable=[],
             approval_routes=[],
             deadlines=[],
             required_documents=[],
@@ -154,6 +170,7 @@ def evaluate_pack(
         )
 
     findings: list[Finding] = []
+    not_applicable: list[str] = []
     routes: list[RouteResult] = []
     deadlines: list[DeadlineResult] = []
     documents: list[RequiredDocument] = []
@@ -180,17 +197,17 @@ def evaluate_pack(
         else:
             st = S.unknown
             scope_unknown = True
-            miss = deciding_missing(rule.main, p)
+            miss = rule.main_missing(p)
             for f in miss:
                 if f not in scope_missing:
                     scope_missing.append(f)
             ctx.add_missing(rule, miss)
         findings.append(_finding(ctx, rule, st, miss))
     if scope_false:
-        applicability = ApplicabilityResult.model_construct(applies=False, citations=scope_false, missing_facts=[])
-        return _verdict(ctx, info, applicability, Outcome.not_applicable, findings, [], [], [])
+        applicability = _make(ApplicabilityResult, applies=False, citations=scope_false, missing_facts=[])
+        return _verdict(ctx, info, applicability, Outcome.not_applicable, findings, [], [], [], [])
     applies: bool | None = None if scope_unknown else True
-    applicability = ApplicabilityResult.model_construct(
+    applicability = _make(ApplicabilityResult, 
         applies=applies, citations=scope_all, missing_facts=scope_missing
     )
     if applies is None:
@@ -204,7 +221,7 @@ def evaluate_pack(
         )
         w = rule.when_fn(p)
         if w is False:
-            findings.append(_finding(ctx, rule, S.not_applicable, []))
+            not_applicable.append(rule.id)
             continue
         if kind == "prohibition":
             m = rule.main_fn(p)
@@ -217,9 +234,11 @@ def evaluate_pack(
                 st = S.violated
             else:
                 st = S.unknown
-            miss = _missing_for(rule, p, st)
-            if st is S.violated and rule.unless is not None and u is None:
-                miss = deciding_missing(rule.unless, p)
+            miss = _missing_for(rule, p, st, w, m, u)
+            if st is S.violated and u is None:
+                # The facts that would establish the exception (and lift the prohibition).
+                miss = rule.unless_missing(p)
+                ctx.add_missing(rule, miss)
             if st is S.violated:
                 prohibited = True
             elif st is S.unknown:
@@ -238,7 +257,7 @@ def evaluate_pack(
                 st = S.violated
             else:
                 st = S.unknown
-            miss = _missing_for(rule, p, st)
+            miss = _missing_for(rule, p, st, w, r)
             if st is S.violated:
                 violated = True
             elif st is S.unknown:
@@ -258,7 +277,7 @@ def evaluate_pack(
                 st = S.unknown
             else:
                 st = S.violated
-            miss = _missing_for(rule, p, st)
+            miss = _missing_for(rule, p, st, w, True)
             if lacking is None and st is S.unknown and "submitted_documents" not in miss:
                 miss.append("submitted_documents")
             if st is S.violated:
@@ -271,7 +290,7 @@ def evaluate_pack(
                 for d in rule.documents:
                     zh, en = pack.documents[d]
                     documents.append(
-                        RequiredDocument.model_construct(
+                        _make(RequiredDocument, 
                             id=d,
                             zh=zh,
                             en=en,
@@ -288,7 +307,7 @@ def evaluate_pack(
                 findings.append(_finding(ctx, rule, st, []))
             else:
                 st = S.unknown
-                miss = deciding_missing(rule.when, p)
+                miss = rule.when_missing(p)
                 counted_unknown = True
                 ctx.add_missing(rule, miss)
                 findings.append(_finding(ctx, rule, st, miss))
@@ -311,19 +330,21 @@ def evaluate_pack(
         outcome = Outcome.needs_information
     else:
         outcome = Outcome.compliant
-    return _verdict(ctx, info, applicability, outcome, findings, routes, deadlines, documents)
+    return _verdict(ctx, info, applicability, outcome, findings, not_applicable, routes, deadlines, documents)
 
 
-def _missing_for(rule: CompiledRule, p: Project, st: Status) -> list[str]:
+def _missing_for(
+    rule: CompiledRule, p: Project, st: Status, w: bool | None, m: bool | None, u: bool | None = False
+) -> list[str]:
+    """The missing facts that would decide an unknown (or not yet due) rule."""
     if st not in (S.unknown, S.required):
         return []
-    out: list[str] = []
-    for cond in (rule.when, rule.main, rule.unless):
-        if cond is None:
-            continue
-        for f in deciding_missing(cond, p):
-            if f not in out:
-                out.append(f)
+    out: list[str] = rule.when_missing(p) if w is None else []
+    for value, fn in ((m, rule.main_missing), (u, rule.unless_missing)):
+        if value is None and fn is not None:
+            for f in fn(p):
+                if f not in out:
+                    out.append(f)
     return out
 
 
@@ -338,10 +359,10 @@ def _finding(
     p = ctx.p
     interp = None
     if rule.interpretation is not None:
-        interp = Text.model_construct(zh=rule.interpretation[0], en=rule.interpretation[1])
+        interp = _make(Text, zh=rule.interpretation[0], en=rule.interpretation[1])
         if st is not S.not_applicable:
-            ctx.notes.append(InterpretationUsed.model_construct(rule_id=rule.id, citation=ref, note=interp))
-    return Finding.model_construct(
+            ctx.notes.append(_make(InterpretationUsed, rule_id=rule.id, citation=ref, note=interp))
+    return _make(Finding, 
         rule_id=rule.id,
         kind=rule.kind,
         status=st,
@@ -363,7 +384,7 @@ def _route(ctx: _Ctx, rule: CompiledRule, st: Status, missing: list[str]) -> Rou
     for authority, action in rule.steps:
         zh, en = pack.authorities[authority]
         steps.append(
-            RouteStepResult.model_construct(
+            _make(RouteStepResult, 
                 authority=authority, authority_zh=zh, authority_en=en, action=action, action_zh=ACTIONS[action][0]
             )
         )
@@ -371,12 +392,13 @@ def _route(ctx: _Ctx, rule: CompiledRule, st: Status, missing: list[str]) -> Rou
             final = authority
     assert rule.route is not None
     title_zh, title_en = pack.routes[rule.route]
-    return RouteResult.model_construct(
+    return _make(RouteResult, 
         route=rule.route,
-        title=Text.model_construct(zh=title_zh, en=title_en),
+        title=_make(Text, zh=title_zh, en=title_en),
         rule_id=rule.id,
         status=st,
         citation=ctx.refs[rule.id][0],
+        also_cites=ctx.refs[rule.id][1],
         steps=steps,
         final_approver=final,
         missing_facts=missing,
@@ -404,7 +426,7 @@ def _deadline(ctx: _Ctx, rule: CompiledRule, w: bool | None, not_due: bool) -> t
         status = S.not_applicable
     elif w is None:
         status = S.unknown
-        missing = deciding_missing(rule.when, p)
+        missing = rule.when_missing(p)
     elif anchor_value is None:
         status = S.upcoming if not_due else S.unknown
         missing = [rule.anchor]
@@ -460,10 +482,10 @@ def _deadline(ctx: _Ctx, rule: CompiledRule, w: bool | None, not_due: bool) -> t
     }
     interp = None
     if rule.interpretation is not None:
-        interp = Text.model_construct(zh=rule.interpretation[0], en=rule.interpretation[1])
+        interp = _make(Text, zh=rule.interpretation[0], en=rule.interpretation[1])
         if status is not S.not_applicable:
-            ctx.notes.append(InterpretationUsed.model_construct(rule_id=rule.id, citation=ref, note=interp))
-    result = DeadlineResult.model_construct(
+            ctx.notes.append(_make(InterpretationUsed, rule_id=rule.id, citation=ref, note=interp))
+    result = _make(DeadlineResult, 
         rule_id=rule.id,
         citation=ref,
         status=status,
@@ -517,22 +539,24 @@ def _verdict(
     applicability: ApplicabilityResult,
     outcome: Outcome,
     findings: list[Finding],
+    not_applicable: list[str],
     routes: list[RouteResult],
     deadlines: list[DeadlineResult],
     documents: list[RequiredDocument],
 ) -> Verdict:
     zh_labels = ctx.pack._fact_zh  # type: ignore[attr-defined]
     missing = [
-        MissingFact.model_construct(fact=f, zh=zh_labels.get(f, f), rules=rules)
+        _make(MissingFact, fact=f, zh=zh_labels.get(f, f), rules=rules)
         for f, rules in ctx.missing.items()
     ]
-    return Verdict.model_construct(
+    return _make(Verdict, 
         pack=info,
         as_of=ctx.as_of,
         in_force=True,
         applicability=applicability,
         outcome=outcome,
         findings=findings,
+        not_applicable=not_applicable,
         approval_routes=routes,
         deadlines=deadlines,
         required_documents=documents,

