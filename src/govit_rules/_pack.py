@@ -25,6 +25,7 @@ from ._calendar import WorkdayCalendar
 from ._citation import Citation
 from ._conditions import (
     Cond,
+    FactRef,
     ConditionCompiler,
     ConditionParser,
     Known,
@@ -606,6 +607,20 @@ def _prepare_rule(
     elif spec.kind == "obligation":
         main = cond("requires")
 
+    # Documents named in conditions (e.g. an either-or duty) must be declared too.
+    for c in (when, main, unless):
+        if c is None:
+            continue
+        for t in tests_of(c):
+            if t.fact == "submitted_documents" and not isinstance(t.value, FactRef):
+                values = t.value if isinstance(t.value, frozenset) else {t.value}
+                for doc in sorted(values):
+                    if doc not in documents:
+                        from ._conditions import _suggest
+
+                        ld.problem(path, t.pos, "unknown-document",
+                                   f"no document {doc!r} in pack.yaml documents{_suggest(doc, documents)}")
+
     extra: dict[str, Any] = {}
     if spec.kind == "documents":
         for i, doc in enumerate(spec.documents or []):
@@ -826,6 +841,11 @@ def _info(a: ArticleSpec, rules: tuple[str, ...]) -> ArticleInfo:
 
 def _warn_unused(ld: _Loader, meta: PackFile, rules: list[CompiledRule]) -> None:
     used_docs = {d for r in rules for d in r.documents}
+    for r in rules:
+        for c in (r.when, r.main, r.unless):
+            for t in tests_of(c) if c is not None else ():
+                if t.fact == "submitted_documents" and not isinstance(t.value, FactRef):
+                    used_docs.update(t.value if isinstance(t.value, frozenset) else {t.value})
     for d in meta.documents:
         if d.id not in used_docs:
             ld.warnings.append(f"document {d.id!r} is declared but no documents rule requires it")
