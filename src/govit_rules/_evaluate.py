@@ -216,9 +216,7 @@ def evaluate_pack(
     stage_rank = p.stage.rank if p.stage is not None else None
     for rule in pack._others:  # type: ignore[attr-defined]
         kind = rule.kind
-        not_due = (
-            rule.stage is not None and stage_rank is not None and stage_rank < rule.stage.rank
-        )
+        not_due = stage_rank is not None and stage_rank < rule.stage_rank
         w = rule.when_fn(p)
         if w is False:
             not_applicable.append(rule.id)
@@ -336,8 +334,8 @@ def evaluate_pack(
 def _missing_for(
     rule: CompiledRule, p: Project, st: Status, w: bool | None, m: bool | None, u: bool | None = False
 ) -> list[str]:
-    """The missing facts that would decide an unknown (or not yet due) rule."""
-    if st not in (S.unknown, S.required):
+    """The missing facts that would decide an unknown rule (a duty not yet due needs none)."""
+    if st is not S.unknown:
         return []
     out: list[str] = rule.when_missing(p) if w is None else []
     for value, fn in ((m, rule.main_missing), (u, rule.unless_missing)):

@@ -168,6 +168,7 @@ class CompiledRule:
     deadline: DeadlineSpec | None = None
     source: str = ""
     template_vars: frozenset[str] = frozenset()
+    stage_rank: int = -1  # rank of ``stage``; -1 when the duty is due at every stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -698,6 +699,7 @@ def _prepare_rule(
         "message_en": msg_en,
         "interpretation": (spec.interpretation.zh, spec.interpretation.en) if spec.interpretation else None,
         "stage": spec.stage,
+        "stage_rank": spec.stage.rank if spec.stage is not None else -1,
         "when": when,
         "main": main,
         "unless": unless,
