@@ -33,14 +33,22 @@ def portfolio(n: int, seed: int) -> list[Project]:
     for i in range(n):
         facts: dict[str, Any] = {
             "project_id": f"P{i:06d}",
-            "unit_type": rng.choice(["government_organ", "public_institution", "state_owned_enterprise"]),
+            "unit_type": rng.choice(
+                ["government_organ", "public_institution", "state_owned_enterprise"]
+            ),
             "unit_level": "own_level",
-            "funding_sources": rng.sample([f.value for f in FundingSource][:6], k=rng.randint(1, 2)),
+            "funding_sources": rng.sample(
+                [f.value for f in FundingSource][:6], k=rng.randint(1, 2)
+            ),
             "delivery_mode": rng.choice(["self_build", "self_build", "purchase_of_service"]),
-            "project_nature": rng.choice(["new", "new", "upgrade", "renovation", "operation_maintenance"]),
+            "project_nature": rng.choice(
+                ["new", "new", "upgrade", "renovation", "operation_maintenance"]
+            ),
             "is_secret": rng.random() < 0.03,
             "total_investment": Decimal(rng.choice(BANDS)) + Decimal(rng.randint(0, 99)) / 100,
-            "stage": rng.choice(["declaration", "approval", "design_review", "construction", "acceptance"]),
+            "stage": rng.choice(
+                ["declaration", "approval", "design_review", "construction", "acceptance"]
+            ),
             "plan_year": 2027,
             "collectively_reviewed": rng.random() < 0.4,
             "deployed_on_gov_cloud": rng.random() < 0.9,
@@ -55,9 +63,9 @@ def portfolio(n: int, seed: int) -> list[Project]:
             facts["declared_on"] = d0
             facts["budget_review_submitted_on"] = d0 + timedelta(days=rng.randint(20, 120))
         if rng.random() < 0.4:
-            facts["budget_review_completed_on"] = facts.get("budget_review_submitted_on", d0) + timedelta(
-                days=rng.randint(10, 60)
-            )
+            facts["budget_review_completed_on"] = facts.get(
+                "budget_review_submitted_on", d0
+            ) + timedelta(days=rng.randint(10, 60))
         if rng.random() < 0.5:
             facts["publicity_started_on"] = d0 + timedelta(days=10)
             facts["publicity_ended_on"] = d0 + timedelta(days=10 + rng.randint(5, 9))
@@ -71,7 +79,9 @@ def portfolio(n: int, seed: int) -> list[Project]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--jurisdiction", default="dazhou")
-    ap.add_argument("--pack", type=Path, default=None, help="a pack folder instead of a shipped one")
+    ap.add_argument(
+        "--pack", type=Path, default=None, help="a pack folder instead of a shipped one"
+    )
     ap.add_argument("--projects", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--runs", type=int, default=3)
@@ -106,11 +116,19 @@ def main(argv: list[str] | None = None) -> int:
         lat.sort()
         p50 = lat[len(lat) // 2] / 1000
         p99 = lat[int(len(lat) * 0.99)] / 1000
-        print(f"{label:<44} {statistics.median(rates):>9,.0f} projects/s   p50 {p50:7.1f} µs   p99 {p99:7.1f} µs")
+        print(
+            f"{label:<44} {statistics.median(rates):>9,.0f} projects/s   p50 {p50:7.1f} µs   p99 {p99:7.1f} µs"
+        )
 
     timed("full verdict (validated Project in)", lambda p: evaluate_pack(pack, p, as_of), projects)
-    timed("full verdict (dict in: validation included)", lambda d: evaluate_pack(pack, d, as_of), raw)
-    timed("full verdict + JSON out", lambda p: evaluate_pack(pack, p, as_of).to_json(), projects[: max(1, len(projects) // 4)])
+    timed(
+        "full verdict (dict in: validation included)", lambda d: evaluate_pack(pack, d, as_of), raw
+    )
+    timed(
+        "full verdict + JSON out",
+        lambda p: evaluate_pack(pack, p, as_of).to_json(),
+        projects[: max(1, len(projects) // 4)],
+    )
     outcomes: dict[str, int] = {}
     for p in projects:
         o = evaluate_pack(pack, p, as_of).outcome.value

@@ -102,8 +102,23 @@ def test_fact_against_scaled_fact_compares_exactly() -> None:
     )
     assert not problems
     f = compiled(cond)
-    assert f(Project(supplementary_contract_amount=Decimal("10"), original_contract_amount=Decimal("100"))) is True
-    assert f(Project(supplementary_contract_amount=Decimal("10.01"), original_contract_amount=Decimal("100"))) is False
+    assert (
+        f(
+            Project(
+                supplementary_contract_amount=Decimal("10"), original_contract_amount=Decimal("100")
+            )
+        )
+        is True
+    )
+    assert (
+        f(
+            Project(
+                supplementary_contract_amount=Decimal("10.01"),
+                original_contract_amount=Decimal("100"),
+            )
+        )
+        is False
+    )
     assert f(Project(supplementary_contract_amount=Decimal("10"))) is None
 
 
@@ -140,8 +155,12 @@ def trees(depth: int = 3) -> st.SearchStrategy[str]:
     return st.recursive(
         leaf,
         lambda inner: st.one_of(
-            st.lists(inner, min_size=1, max_size=3).map(lambda xs: "{all: [" + ", ".join(xs) + "]}"),
-            st.lists(inner, min_size=1, max_size=3).map(lambda xs: "{any: [" + ", ".join(xs) + "]}"),
+            st.lists(inner, min_size=1, max_size=3).map(
+                lambda xs: "{all: [" + ", ".join(xs) + "]}"
+            ),
+            st.lists(inner, min_size=1, max_size=3).map(
+                lambda xs: "{any: [" + ", ".join(xs) + "]}"
+            ),
             inner.map(lambda x: "{not: " + x + "}"),
         ),
         max_leaves=8,
@@ -151,21 +170,31 @@ def trees(depth: int = 3) -> st.SearchStrategy[str]:
 projects = st.builds(
     Project,
     total_investment=st.one_of(
-        st.none(), st.sampled_from([Decimal(x) for x in ("0", "199.99", "200", "200.01", "499.99", "500", "1e3")])
+        st.none(),
+        st.sampled_from(
+            [Decimal(x) for x in ("0", "199.99", "200", "200.01", "499.99", "500", "1e3")]
+        ),
     ),
     is_secret=st.one_of(st.none(), st.booleans()),
     exempted_by_law=st.one_of(st.none(), st.booleans()),
-    delivery_mode=st.one_of(st.none(), st.sampled_from(["self_build", "ppp", "purchase_of_service"])),
-    components=st.one_of(
-        st.none(), st.frozensets(st.sampled_from(["server_room", "servers", "mobile_app", "e_license"]))
+    delivery_mode=st.one_of(
+        st.none(), st.sampled_from(["self_build", "ppp", "purchase_of_service"])
     ),
-    approved_on=st.one_of(st.none(), st.dates(min_value=date(2026, 9, 1), max_value=date(2026, 10, 31))),
+    components=st.one_of(
+        st.none(),
+        st.frozensets(st.sampled_from(["server_room", "servers", "mobile_app", "e_license"])),
+    ),
+    approved_on=st.one_of(
+        st.none(), st.dates(min_value=date(2026, 9, 1), max_value=date(2026, 10, 31))
+    ),
 )
 
 
 @settings(max_examples=300, deadline=None)
 @given(text=trees(), project=projects)
-def test_compiled_conditions_agree_with_the_reference_interpreter(text: str, project: Project) -> None:
+def test_compiled_conditions_agree_with_the_reference_interpreter(
+    text: str, project: Project
+) -> None:
     cond, problems = parse(text + "\n")
     assert not problems
     assert compiled(cond)(project) is interpret(cond, project)
@@ -173,7 +202,9 @@ def test_compiled_conditions_agree_with_the_reference_interpreter(text: str, pro
 
 @settings(max_examples=200, deadline=None)
 @given(text=trees(), project=projects)
-def test_filling_in_the_deciding_facts_is_what_leaves_a_result_unknown(text: str, project: Project) -> None:
+def test_filling_in_the_deciding_facts_is_what_leaves_a_result_unknown(
+    text: str, project: Project
+) -> None:
     cond, _ = parse(text + "\n")
     missing = deciding_missing(cond, project)
     assert (interpret(cond, project) is None) == bool(missing)
@@ -189,7 +220,9 @@ def test_python_tags_are_refused_by_the_safe_loader(text: str) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(text=trees(), project=projects)
-def test_the_compiled_missing_facts_agree_with_the_reference_walk(text: str, project: Project) -> None:
+def test_the_compiled_missing_facts_agree_with_the_reference_walk(
+    text: str, project: Project
+) -> None:
     cond, _ = parse(text + "\n")
     c = ConditionCompiler()
     c.add_missing_function("m", cond)

@@ -23,7 +23,11 @@ from govit_rules import (
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 PACK = load_pack(MINI)
-BASE: dict[str, Any] = {"funding_sources": ["local_budget"], "is_secret": False, "total_investment": 100}
+BASE: dict[str, Any] = {
+    "funding_sources": ["local_budget"],
+    "is_secret": False,
+    "total_investment": 100,
+}
 ON = date(2026, 6, 1)
 
 
@@ -119,7 +123,9 @@ def test_the_registry_picks_the_version_in_force_at_the_date(tmp_path: Path) -> 
         text = (folder / "pack.yaml").read_text(encoding="utf-8")
         text = text.replace("in_force_from: 2024-01-01", f"in_force_from: {frm}")
         if until:
-            text = text.replace(f"in_force_from: {frm}", f"in_force_from: {frm}\n  in_force_until: {until}")
+            text = text.replace(
+                f"in_force_from: {frm}", f"in_force_from: {frm}\n  in_force_until: {until}"
+            )
         text = text.replace("pack: mini", f"pack: {folder.name}")
         (folder / "pack.yaml").write_text(text, encoding="utf-8")
     reg = PackRegistry(tmp_path)
@@ -132,7 +138,12 @@ def test_the_registry_picks_the_version_in_force_at_the_date(tmp_path: Path) -> 
 def test_an_invalid_project_lists_every_bad_field_with_its_path() -> None:
     with pytest.raises(ProjectValidationError) as info:
         evaluate(
-            {"total_investmnt": 5, "delivery_mode": "self_built", "total_investment": -1, "approved_on": "soon"},
+            {
+                "total_investmnt": 5,
+                "delivery_mode": "self_built",
+                "total_investment": -1,
+                "approved_on": "soon",
+            },
             pack=PACK,
         )
     where = sorted(p.path for p in info.value.problems)
@@ -154,7 +165,10 @@ def test_json_text_in_gives_the_same_verdict_as_a_mapping() -> None:
 
 
 def test_one_pack_shared_by_threads_gives_the_same_verdicts() -> None:
-    projects = [{**BASE, "total_investment": str(n), "budget_review_submitted_on": "2026-09-25"} for n in range(30, 900, 7)]
+    projects = [
+        {**BASE, "total_investment": str(n), "budget_review_submitted_on": "2026-09-25"}
+        for n in range(30, 900, 7)
+    ]
     expected = [evaluate(p, pack=PACK, as_of=ON).to_json() for p in projects]
     errors: list[str] = []
 

@@ -39,14 +39,26 @@ def test_the_mini_pack_loads_with_no_warnings() -> None:
     assert len(pack.content_hash) == 16
 
 
-def test_a_misspelled_fact_fails_the_load_with_its_location_and_a_suggestion(pack_copy: Path) -> None:
-    edit(pack_copy / "rules" / "main.yaml", "in_scope_if: {total_investment:", "in_scope_if: {total_investmnt:")
+def test_a_misspelled_fact_fails_the_load_with_its_location_and_a_suggestion(
+    pack_copy: Path,
+) -> None:
+    edit(
+        pack_copy / "rules" / "main.yaml",
+        "in_scope_if: {total_investment:",
+        "in_scope_if: {total_investmnt:",
+    )
     (msg,) = problems_of(pack_copy)
-    assert msg.endswith("main.yaml:11:19: unknown-fact: no fact 'total_investmnt' in the project model; did you mean 'total_investment'?")
+    assert msg.endswith(
+        "main.yaml:11:19: unknown-fact: no fact 'total_investmnt' in the project model; did you mean 'total_investment'?"
+    )
 
 
 def test_a_citation_missing_from_the_index_fails_the_load(pack_copy: Path) -> None:
-    edit(pack_copy / "rules" / "main.yaml", "cite: {article: 3, paragraph: 2, item: 1}", "cite: {article: 3, paragraph: 2, item: 3}")
+    edit(
+        pack_copy / "rules" / "main.yaml",
+        "cite: {article: 3, paragraph: 2, item: 1}",
+        "cite: {article: 3, paragraph: 2, item: 3}",
+    )
     (msg,) = problems_of(pack_copy)
     assert "unknown-citation" in msg and "Art. 3(2)(iii)" in msg and "第三条第二款第（三）项" in msg
 
@@ -72,7 +84,7 @@ def test_every_problem_of_a_broken_pack_is_listed_at_once(pack_copy: Path) -> No
 
 
 def test_a_duplicate_key_is_an_error_not_a_silent_overwrite(pack_copy: Path) -> None:
-    edit(pack_copy / "pack.yaml", "version: \"1\"\n", "version: \"1\"\nversion: \"2\"\n")
+    edit(pack_copy / "pack.yaml", 'version: "1"\n', 'version: "1"\nversion: "2"\n')
     (msg,) = problems_of(pack_copy)
     assert "pack.yaml:4:1: duplicate-key" in msg and "first at line 3" in msg
 
@@ -84,25 +96,37 @@ def test_an_unknown_key_names_the_allowed_keys(pack_copy: Path) -> None:
 
 
 def test_a_damaged_article_needs_an_interpretation_note(pack_copy: Path) -> None:
-    edit(pack_copy / "rules" / "main.yaml", "    interpretation: {zh: 按3至6个月理解。, en: Read as 3 to 6 months.}\n", "")
+    edit(
+        pack_copy / "rules" / "main.yaml",
+        "    interpretation: {zh: 按3至6个月理解。, en: Read as 3 to 6 months.}\n",
+        "",
+    )
     (msg,) = problems_of(pack_copy)
     assert "missing-interpretation" in msg and "Art. 7" in msg
 
 
 def test_an_article_both_encoded_and_marked_not_checkable_is_contradictory(pack_copy: Path) -> None:
-    edit(pack_copy / "articles.yaml", "title: {zh: 审批, en: Approval}", "title: {zh: 审批, en: Approval}, not_checkable: nothing to check")
+    edit(
+        pack_copy / "articles.yaml",
+        "title: {zh: 审批, en: Approval}",
+        "title: {zh: 审批, en: Approval}, not_checkable: nothing to check",
+    )
     (msg,) = problems_of(pack_copy)
     assert "contradictory-article" in msg
 
 
 def test_a_gap_in_the_article_index_is_reported(pack_copy: Path) -> None:
-    edit(pack_copy / "articles.yaml", "  - {article: 5, chapter: 1, title: {zh: 材料, en: Documents}}\n", "")
+    edit(
+        pack_copy / "articles.yaml",
+        "  - {article: 5, chapter: 1, title: {zh: 材料, en: Documents}}\n",
+        "",
+    )
     msgs = problems_of(pack_copy)
     assert any("missing-article" in m and "skips article(s) 5" in m for m in msgs)
 
 
 def test_python_tags_in_a_pack_are_refused(pack_copy: Path) -> None:
-    edit(pack_copy / "pack.yaml", "version: \"1\"", "version: !!python/object/apply:os.getcwd []")
+    edit(pack_copy / "pack.yaml", 'version: "1"', "version: !!python/object/apply:os.getcwd []")
     (msg,) = problems_of(pack_copy)
     assert "parse: tags are not allowed" in msg
 

@@ -42,10 +42,14 @@ def _value(name: str, probes: list[Any]) -> st.SearchStrategy[Any]:
         upper = 100 if name.endswith("_percent") else 100000
         return st.one_of(
             st.sampled_from(near) if near else st.nothing(),
-            st.decimals(min_value=0, max_value=upper, places=2, allow_nan=False, allow_infinity=False),
+            st.decimals(
+                min_value=0, max_value=upper, places=2, allow_nan=False, allow_infinity=False
+            ),
         ).filter(lambda v: v <= upper)
     if ft.kind == "integer":
-        return st.integers(min_value=0 if "year" not in name else 2000, max_value=2035 if "year" in name else 5)
+        return st.integers(
+            min_value=0 if "year" not in name else 2000, max_value=2035 if "year" in name else 5
+        )
     if ft.kind == "bool":
         return st.booleans()
     if ft.kind == "date":
@@ -135,7 +139,9 @@ def test_dazhou_approval_tier_never_decreases_as_investment_grows(a: Decimal, b:
         ("1000", "municipal_party_standing_committee"),
     ],
 )
-def test_dazhou_art_10_2_tiers_switch_exactly_at_their_boundaries(amount: str, approver: str) -> None:
+def test_dazhou_art_10_2_tiers_switch_exactly_at_their_boundaries(
+    amount: str, approver: str
+) -> None:
     v = evaluate(
         {
             "unit_type": "government_organ",

@@ -81,5 +81,11 @@ def pack_schema(kind: Literal["pack", "articles", "rules", "tests"] = "pack") ->
     """The JSON Schema of one kind of pack file."""
     from ._schema import ArticlesFile, PackFile, RulesFile, TestFile
 
-    model = {"pack": PackFile, "articles": ArticlesFile, "rules": RulesFile, "tests": TestFile}[kind]
-    return model.model_json_schema()
+    models: dict[str, Any] = {
+        "pack": PackFile,
+        "articles": ArticlesFile,
+        "rules": RulesFile,
+        "tests": TestFile,
+    }
+    schema: dict[str, Any] = models[kind].model_json_schema()
+    return schema

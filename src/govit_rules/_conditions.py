@@ -187,7 +187,7 @@ def tests_of(cond: Cond) -> Iterator[Test]:
 # --- parsing and checking ------------------------------------------------------------------
 
 
-def _suggest(word: str, choices: Any) -> str:
+def _suggest(word: object, choices: Any) -> str:
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
@@ -320,7 +320,9 @@ class ConditionParser:
                 self.problem(apos, "bad-value", f"{op!r} takes a non-empty list")
                 return TrueCond()
             values = [
-                self._literal(fact, ftype, item, arg.pos_of(i) if isinstance(arg, LocList) else apos)
+                self._literal(
+                    fact, ftype, item, arg.pos_of(i) if isinstance(arg, LocList) else apos
+                )
                 for i, item in enumerate(arg)
             ]
             if any(v is _BAD for v in values):
@@ -346,15 +348,21 @@ class ConditionParser:
             return ("eq", "ne", "known")
         return ("eq", "ne", "in", "not_in", "known")
 
-    def _fact_ref(self, fact: str, ftype: FactType, arg: Mapping[str, Any], pos: Pos) -> FactRef | None:
+    def _fact_ref(
+        self, fact: str, ftype: FactType, arg: Mapping[str, Any], pos: Pos
+    ) -> FactRef | None:
         other = arg.get("fact")
         extra = set(arg) - {"fact", "times"}
         if extra:
-            self.problem(pos, "bad-value", f"a fact reference takes 'fact' and 'times', not {sorted(extra)}")
-            return None
-        if other not in self.types:
             self.problem(
-                pos, "unknown-fact", f"no fact {other!r} in the project model{_suggest(other, self.types)}"
+                pos, "bad-value", f"a fact reference takes 'fact' and 'times', not {sorted(extra)}"
+            )
+            return None
+        if not isinstance(other, str) or other not in self.types:
+            self.problem(
+                pos,
+                "unknown-fact",
+                f"no fact {other!r} in the project model{_suggest(other, self.types)}",
             )
             return None
         otype = self.types[other]
@@ -375,7 +383,9 @@ class ConditionParser:
                 return None
             times = _decimal(arg["times"])
             if times is None:
-                self.problem(pos, "bad-value", f"'times' must be an exact decimal, got {arg['times']!r}")
+                self.problem(
+                    pos, "bad-value", f"'times' must be an exact decimal, got {arg['times']!r}"
+                )
                 return None
         return FactRef(str(other), times)
 
@@ -389,7 +399,9 @@ class ConditionParser:
         if kind in ("number", "integer"):
             value = None if isinstance(raw, bool) else _decimal(raw)
             if value is None:
-                self.problem(pos, "bad-value", f"{fact!r} compares with a number (万元), got {raw!r}")
+                self.problem(
+                    pos, "bad-value", f"{fact!r} compares with a number (万元), got {raw!r}"
+                )
                 return _BAD
             if kind == "integer":
                 if value != value.to_integral_value():
@@ -403,10 +415,12 @@ class ConditionParser:
             try:
                 return date.fromisoformat(str(raw))
             except ValueError:
-                self.problem(pos, "bad-value", f"{fact!r} compares with a date YYYY-MM-DD, got {raw!r}")
+                self.problem(
+                    pos, "bad-value", f"{fact!r} compares with a date YYYY-MM-DD, got {raw!r}"
+                )
                 return _BAD
         if ftype.enum is not None:
-            members = [m.value for m in ftype.enum]  # type: ignore[attr-defined]
+            members = [m.value for m in ftype.enum]
             if raw not in members:
                 self.problem(
                     pos,
@@ -645,7 +659,7 @@ def interpret(cond: Cond, p: Any) -> Tri:
         return None if inner is None else not inner
     stop = isinstance(cond, AnyOf)  # any stops at True, all at False
     unknown = False
-    for part in cond.parts:  # type: ignore[union-attr]
+    for part in cond.parts:
         value = interpret(part, p)
         if value is stop:
             return stop

@@ -11,13 +11,13 @@ from __future__ import annotations
 import calendar as _pycal
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from ._conditions import deciding_missing
 from ._model import Project
 from ._pack import CompiledPack, CompiledRule, MessageTemplate
+from ._schema import ACTIONS
 from ._verdict import (
     ApplicabilityResult,
     CitationRef,
@@ -34,15 +34,15 @@ from ._verdict import (
     Text,
     Verdict,
 )
-from ._schema import ACTIONS
 from .errors import Problem, ProjectValidationError
 
 __all__ = ["evaluate_pack", "validate_project"]
 
 S = Status
+_T = TypeVar("_T")
 
 
-def _make(cls: type[Any], **values: Any) -> Any:
+def _make(cls: type[_T], **values: Any) -> _T:
     """Build an output model from values that are already valid (the evaluator made them).
 
     Skips validation the way ``model_construct`` does, at a third of its cost: verdict
@@ -81,7 +81,9 @@ def _project_problems(exc: ValidationError) -> list[Problem]:
             key = str(err["loc"][-1])
             close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            out.append(Problem(loc, 0, 0, "unknown-fact", f"no fact {key!r} in the project model{hint}"))
+            out.append(
+                Problem(loc, 0, 0, "unknown-fact", f"no fact {key!r} in the project model{hint}")
+            )
         else:
             shown = repr(err.get("input"))
             if len(shown) > 60:
@@ -102,7 +104,7 @@ class _Ctx:
         self.missing: dict[str, list[str]] = {}
         self.warnings: list[str] = []
         self.notes: list[InterpretationUsed] = []
-        self.refs = pack._refs  # type: ignore[attr-defined]
+        self.refs = pack._refs
 
     def add_missing(self, rule: CompiledRule, facts: list[str]) -> None:
         for f in facts:
@@ -110,8 +112,10 @@ class _Ctx:
             if rule.id not in lst:
                 lst.append(rule.id)
 
-    def render(self, rule: CompiledRule, status: Status, extra: Mapping[str, Any] | None = None) -> Text:
-        static, names = self.pack._messages[rule.id]  # type: ignore[attr-defined]
+    def render(
+        self, rule: CompiledRule, status: Status, extra: Mapping[str, Any] | None = None
+    ) -> Text:
+        static, names = self.pack._messages[rule.id]
         if static is not None:
             return static  # type: ignore[no-any-return]
         facts = self.p.__dict__
@@ -146,14 +150,17 @@ def _plain(v: Any) -> Any:
 
 
 def evaluate_pack(
-    pack: CompiledPack, project: Project | Mapping[str, Any] | str | bytes, as_of: date | None = None
+    pack: CompiledPack,
+    project: Project | Mapping[str, Any] | str | bytes,
+    as_of: date | None = None,
 ) -> Verdict:
     p = validate_project(project)
     on = as_of or date.today()
     ctx = _Ctx(pack, p, on)
-    info = pack._info  # type: ignore[attr-defined]
+    info = pack._info
     if not pack.in_force(on):
-        return _make(Verdict, 
+        return _make(
+            Verdict,
             pack=info,
             as_of=on,
             in_force=False,
@@ -183,7 +190,7 @@ def evaluate_pack(
     scope_all: list[CitationRef] = []
     scope_missing: list[str] = []
     scope_unknown = False
-    for rule in pack._scope:  # type: ignore[attr-defined]
+    for rule in pack._scope:
         v = rule.main_fn(p)
         ref = ctx.refs[rule.id][0]
         scope_all.append(ref)
@@ -204,17 +211,19 @@ def evaluate_pack(
             ctx.add_missing(rule, miss)
         findings.append(_finding(ctx, rule, st, miss))
     if scope_false:
-        applicability = _make(ApplicabilityResult, applies=False, citations=scope_false, missing_facts=[])
+        applicability = _make(
+            ApplicabilityResult, applies=False, citations=scope_false, missing_facts=[]
+        )
         return _verdict(ctx, info, applicability, Outcome.not_applicable, findings, [], [], [], [])
     applies: bool | None = None if scope_unknown else True
-    applicability = _make(ApplicabilityResult, 
-        applies=applies, citations=scope_all, missing_facts=scope_missing
+    applicability = _make(
+        ApplicabilityResult, applies=applies, citations=scope_all, missing_facts=scope_missing
     )
     if applies is None:
         counted_unknown = True
 
     stage_rank = p.stage.rank if p.stage is not None else None
-    for rule in pack._others:  # type: ignore[attr-defined]
+    for rule in pack._others:
         kind = rule.kind
         not_due = stage_rank is not None and stage_rank < rule.stage_rank
         w = rule.when_fn(p)
@@ -288,7 +297,8 @@ def evaluate_pack(
                 for d in rule.documents:
                     zh, en = pack.documents[d]
                     documents.append(
-                        _make(RequiredDocument, 
+                        _make(
+                            RequiredDocument,
                             id=d,
                             zh=zh,
                             en=en,
@@ -310,13 +320,13 @@ def evaluate_pack(
                 ctx.add_missing(rule, miss)
                 findings.append(_finding(ctx, rule, st, miss))
         elif kind == "deadline":
-            d, counts = _deadline(ctx, rule, w, not_due)
-            deadlines.append(d)
-            if d.status in (S.missed, S.too_early):
+            result, counts = _deadline(ctx, rule, w, not_due)
+            deadlines.append(result)
+            if result.status in (S.missed, S.too_early):
                 violated = True
-            elif d.status is S.unknown and counts:
+            elif result.status is S.unknown and counts:
                 counted_unknown = True
-                ctx.add_missing(rule, d.missing_facts)
+                ctx.add_missing(rule, result.missing_facts)
         else:  # pragma: no cover - the loader admits no other kind
             raise AssertionError(kind)
 
@@ -328,11 +338,18 @@ def evaluate_pack(
         outcome = Outcome.needs_information
     else:
         outcome = Outcome.compliant
-    return _verdict(ctx, info, applicability, outcome, findings, not_applicable, routes, deadlines, documents)
+    return _verdict(
+        ctx, info, applicability, outcome, findings, not_applicable, routes, deadlines, documents
+    )
 
 
 def _missing_for(
-    rule: CompiledRule, p: Project, st: Status, w: bool | None, m: bool | None, u: bool | None = False
+    rule: CompiledRule,
+    p: Project,
+    st: Status,
+    w: bool | None,
+    m: bool | None,
+    u: bool | None = False,
 ) -> list[str]:
     """The missing facts that would decide an unknown rule (a duty not yet due needs none)."""
     if st is not S.unknown:
@@ -360,7 +377,8 @@ def _finding(
         interp = _make(Text, zh=rule.interpretation[0], en=rule.interpretation[1])
         if st is not S.not_applicable:
             ctx.notes.append(_make(InterpretationUsed, rule_id=rule.id, citation=ref, note=interp))
-    return _make(Finding, 
+    return _make(
+        Finding,
         rule_id=rule.id,
         kind=rule.kind,
         status=st,
@@ -382,15 +400,21 @@ def _route(ctx: _Ctx, rule: CompiledRule, st: Status, missing: list[str]) -> Rou
     for authority, action in rule.steps:
         zh, en = pack.authorities[authority]
         steps.append(
-            _make(RouteStepResult, 
-                authority=authority, authority_zh=zh, authority_en=en, action=action, action_zh=ACTIONS[action][0]
+            _make(
+                RouteStepResult,
+                authority=authority,
+                authority_zh=zh,
+                authority_en=en,
+                action=action,
+                action_zh=ACTIONS[action][0],
             )
         )
         if action in ("decide", "approve"):
             final = authority
     assert rule.route is not None
     title_zh, title_en = pack.routes[rule.route]
-    return _make(RouteResult, 
+    return _make(
+        RouteResult,
         route=rule.route,
         title=_make(Text, zh=title_zh, en=title_en),
         rule_id=rule.id,
@@ -403,7 +427,9 @@ def _route(ctx: _Ctx, rule: CompiledRule, st: Status, missing: list[str]) -> Rou
     )
 
 
-def _deadline(ctx: _Ctx, rule: CompiledRule, w: bool | None, not_due: bool) -> tuple[DeadlineResult, bool]:
+def _deadline(
+    ctx: _Ctx, rule: CompiledRule, w: bool | None, not_due: bool
+) -> tuple[DeadlineResult, bool]:
     """The deadline result and whether an unknown status should count against the outcome."""
     spec = rule.deadline
     assert spec is not None and rule.anchor is not None
@@ -414,7 +440,7 @@ def _deadline(ctx: _Ctx, rule: CompiledRule, w: bool | None, not_due: bool) -> t
     done_value = getattr(p, rule.done) if rule.done else None
     # The stage of a deadline is the rule's, or else the stage its anchor fact belongs to.
     if not not_due and rule.stage is None and p.stage is not None:
-        anchor_stage = ctx.pack._anchor_stage.get(rule.anchor)  # type: ignore[attr-defined]
+        anchor_stage = ctx.pack._anchor_stage.get(rule.anchor)
         not_due = anchor_stage is not None and p.stage.rank < anchor_stage.rank
     due = earliest = latest = None
     provisional = extended = False
@@ -431,15 +457,21 @@ def _deadline(ctx: _Ctx, rule: CompiledRule, w: bool | None, not_due: bool) -> t
     else:
         if spec.direction == "within":
             assert spec.period is not None
-            r = cal.period_end(anchor_value, spec.period.amount, spec.period.unit, extend_rest_day=True)
+            r = cal.period_end(
+                anchor_value, spec.period.amount, spec.period.unit, extend_rest_day=True
+            )
             due, provisional, extended = r.date, r.provisional, r.extended
         elif spec.direction == "at_least":
             assert spec.period is not None
-            r = cal.period_end(anchor_value, spec.period.amount, spec.period.unit, extend_rest_day=False)
+            r = cal.period_end(
+                anchor_value, spec.period.amount, spec.period.unit, extend_rest_day=False
+            )
             earliest, provisional = r.date, r.provisional
         elif spec.direction == "window":
             assert spec.start is not None and spec.end is not None
-            r1 = cal.period_end(anchor_value, spec.start.amount, spec.start.unit, extend_rest_day=False)
+            r1 = cal.period_end(
+                anchor_value, spec.start.amount, spec.start.unit, extend_rest_day=False
+            )
             r2 = cal.period_end(anchor_value, spec.end.amount, spec.end.unit, extend_rest_day=True)
             earliest, latest = r1.date, r2.date
             provisional, extended = r1.provisional or r2.provisional, r2.extended
@@ -483,7 +515,8 @@ def _deadline(ctx: _Ctx, rule: CompiledRule, w: bool | None, not_due: bool) -> t
         interp = _make(Text, zh=rule.interpretation[0], en=rule.interpretation[1])
         if status is not S.not_applicable:
             ctx.notes.append(_make(InterpretationUsed, rule_id=rule.id, citation=ref, note=interp))
-    result = _make(DeadlineResult, 
+    result = _make(
+        DeadlineResult,
         rule_id=rule.id,
         citation=ref,
         status=status,
@@ -542,12 +575,13 @@ def _verdict(
     deadlines: list[DeadlineResult],
     documents: list[RequiredDocument],
 ) -> Verdict:
-    zh_labels = ctx.pack._fact_zh  # type: ignore[attr-defined]
+    zh_labels = ctx.pack._fact_zh
     missing = [
         _make(MissingFact, fact=f, zh=zh_labels.get(f, f), rules=rules)
         for f, rules in ctx.missing.items()
     ]
-    return _make(Verdict, 
+    return _make(
+        Verdict,
         pack=info,
         as_of=ctx.as_of,
         in_force=True,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-class _ZhEnum(str, Enum):
+class _ZhEnum(StrEnum):
     """A closed vocabulary whose members carry a Chinese label."""
 
     zh: str
@@ -168,7 +168,10 @@ class SystemType(_ZhEnum):
     public_service = "public_service", "公共服务类"
     office = "office", "办公类"
     decision_support = "decision_support", "决策辅助类"
-    city_governance_platform = "city_governance_platform", "城市数字化治理综合平台（应急指挥、城市治理、综合展示）"
+    city_governance_platform = (
+        "city_governance_platform",
+        "城市数字化治理综合平台（应急指挥、城市治理、综合展示）",
+    )
     infrastructure = "infrastructure", "信息基础设施"
     application_support_platform = "application_support_platform", "应用支撑平台"
     data_resource = "data_resource", "数据资源"
@@ -195,7 +198,9 @@ class Project(BaseModel):
         frozen=True,
         use_enum_values=False,
         title="govit-rules project",
-        json_schema_extra={"description": "Facts about one government IT project; amounts in 万元."},
+        json_schema_extra={
+            "description": "Facts about one government IT project; amounts in 万元."
+        },
     )
 
     # --- identity -------------------------------------------------------------------------
@@ -577,9 +582,7 @@ class Project(BaseModel):
     adjustment_amount: Money | None = _fact(
         "资金调整数额（万元）", "Amount of money moved by an adjustment of content, 万元."
     )
-    construction_goal_changed: bool | None = _fact(
-        "建设目标改变", "The construction goal changed."
-    )
+    construction_goal_changed: bool | None = _fact("建设目标改变", "The construction goal changed.")
     major_change: bool | None = _fact(
         "重大调整或设计变更", "A major adjustment or design change happened during construction."
     )
@@ -665,7 +668,9 @@ class Project(BaseModel):
 
     # --- construction, trial run, acceptance ----------------------------------------------
     severely_overdue: bool | None = _fact("工程严重逾期", "The work is seriously overdue.")
-    major_investment_loss: bool | None = _fact("投资重大损失", "The investment suffered major loss.")
+    major_investment_loss: bool | None = _fact(
+        "投资重大损失", "The investment suffered major loss."
+    )
     reported_to_authority: bool | None = _fact(
         "已向主管部门报告", "Serious delay or loss was reported to the competent authority."
     )
@@ -751,9 +756,7 @@ class Project(BaseModel):
     involves_civil_works: bool | None = _fact(
         "涉及新建土建工程", "The project involves new civil (building) works."
     )
-    high_energy_consumption: bool | None = _fact(
-        "高能耗项目", "The project consumes much energy."
-    )
+    high_energy_consumption: bool | None = _fact("高能耗项目", "The project consumes much energy.")
     security_assessment_costs_in_estimate: bool | None = _fact(
         "等保测评和密评费用已计入概算",
         "Costs of graded-protection testing and cryptography assessment are in the estimate.",
@@ -875,7 +878,9 @@ class Project(BaseModel):
     )
 
     # --- lifecycle dates ------------------------------------------------------------------
-    declared_on: date | None = _fact("申报日期", "Date the project was declared.", Stage.declaration)
+    declared_on: date | None = _fact(
+        "申报日期", "Date the project was declared.", Stage.declaration
+    )
     pre_review_submitted_on: date | None = _fact(
         "报送预审日期",
         "Date a specially declared project was submitted for pre-review (预审) with its materials.",
@@ -886,7 +891,9 @@ class Project(BaseModel):
         "Date the pre-review was completed and its opinion (预审意见) issued.",
         Stage.declaration,
     )
-    approved_on: date | None = _fact("立项批复日期", "Date the project was approved.", Stage.approval)
+    approved_on: date | None = _fact(
+        "立项批复日期", "Date the project was approved.", Stage.approval
+    )
     publicity_started_on: date | None = _fact(
         "公示开始日期", "First day of the public notice.", Stage.approval
     )

@@ -8,6 +8,7 @@ pack is immutable, holds no global state and is safe to share between threads.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Iterator, Mapping
@@ -25,9 +26,9 @@ from ._calendar import WorkdayCalendar
 from ._citation import Citation
 from ._conditions import (
     Cond,
-    FactRef,
     ConditionCompiler,
     ConditionParser,
+    FactRef,
     Known,
     Test,
     TrueCond,
@@ -42,8 +43,8 @@ from ._schema import (
     ArticleSpec,
     PackFile,
     PeriodSpec,
-    RuleSpec,
     RulesFile,
+    RuleSpec,
 )
 from ._yaml import LocDict, load_yaml, locate
 from .errors import PackError, PackNotFoundError, Problem
@@ -243,9 +244,7 @@ class CompiledPack:
         return self._by_id[rule_id]
 
     def rules_citing(self, citation: Citation) -> list[CompiledRule]:
-        return [
-            r for r in self.rules if any(c.within(citation) for c in (r.citation, *r.also))
-        ]
+        return [r for r in self.rules if any(c.within(citation) for c in (r.citation, *r.also))]
 
     def evaluate(self, project: Project | Mapping[str, Any], as_of: date | None = None) -> Any:
         """Evaluate one project (see :func:`govit_rules.evaluate`)."""
@@ -278,7 +277,13 @@ class _Loader:
 
     def problem(self, path: Path | str, pos: tuple[int, int], code: str, message: str) -> None:
         self.problems.append(
-            Problem(self.rel(Path(path)) if isinstance(path, Path) else path, pos[0], pos[1], code, message)
+            Problem(
+                self.rel(Path(path)) if isinstance(path, Path) else path,
+                pos[0],
+                pos[1],
+                code,
+                message,
+            )
         )
 
     # -- parse -------------------------------------------------------------------------------
@@ -383,10 +388,20 @@ def load_pack(path: str | Path) -> CompiledPack:
     pack_raw = ld.parse(pack_path)
     articles_raw = ld.parse(articles_path) if articles_path.is_file() else None
     if articles_raw is None and not articles_path.is_file():
-        ld.problem(articles_path, (0, 0), "missing-file", "every pack needs articles.yaml, the article index")
+        ld.problem(
+            articles_path,
+            (0, 0),
+            "missing-file",
+            "every pack needs articles.yaml, the article index",
+        )
     rule_raws = [(p, ld.parse(p)) for p in _rule_files(root)]
     if not rule_raws:
-        ld.problem(root / "rules", (0, 0), "missing-file", "a pack needs rules/*.yaml with at least one rule")
+        ld.problem(
+            root / "rules",
+            (0, 0),
+            "missing-file",
+            "a pack needs rules/*.yaml with at least one rule",
+        )
 
     # shape
     meta: PackFile | None = ld.shape(pack_path, pack_raw, PackFile)
@@ -416,13 +431,17 @@ def load_pack(path: str | Path) -> CompiledPack:
     seen_ids: dict[str, str] = {}
     prepared: list[dict[str, Any]] = []
     for p, raw, spec, _i in rule_specs:
-        prepared_rule = _prepare_rule(ld, p, raw, spec, definitions, authorities, documents, routes, env, seen_ids)
+        prepared_rule = _prepare_rule(
+            ld, p, raw, spec, definitions, authorities, documents, routes, env, seen_ids
+        )
         if prepared_rule is not None:
             prepared.append(prepared_rule)
     # named conditions are checked even when no rule uses them
     parser = ConditionParser(ld.rel(pack_path), ld.problems, definitions, ld.types)
     for name in definitions:
-        parser.parse({"use": name}, getattr(pack_raw.get("define"), "pos_of_key", lambda k: (0, 0))(name))
+        parser.parse(
+            {"use": name}, getattr(pack_raw.get("define"), "pos_of_key", lambda k: (0, 0))(name)
+        )
 
     # cite
     articles = _check_articles(ld, articles_path, articles_raw, articles_file, prepared)
@@ -430,8 +449,12 @@ def load_pack(path: str | Path) -> CompiledPack:
         c = _cite(meta.boundaries.cite)
         info = articles.get(c.article)
         if info is None or not info.has(c):
-            ld.problem(pack_path, locate(pack_raw, ("boundaries", "cite")), "unknown-citation",
-                       f"boundaries cite {c.en()}, which is not in the article index")
+            ld.problem(
+                pack_path,
+                locate(pack_raw, ("boundaries", "cite")),
+                "unknown-citation",
+                f"boundaries cite {c.en()}, which is not in the article index",
+            )
 
     if ld.problems:
         raise PackError(f"rule pack {root.name} has {len(ld.problems)} problem(s)", ld.problems)
@@ -488,7 +511,10 @@ def load_pack(path: str | Path) -> CompiledPack:
         load_ms=(time.perf_counter() - t0) * 1000,
         _by_id=MappingProxyType({r.id: r for r in compiled_rules}),
         _refs=MappingProxyType(
-            {r.id: (_ref(meta.pack, r.citation), [_ref(meta.pack, c) for c in r.also]) for r in compiled_rules}
+            {
+                r.id: (_ref(meta.pack, r.citation), [_ref(meta.pack, c) for c in r.also])
+                for r in compiled_rules
+            }
         ),
         _info=_pack_info(meta, content_hash),
         _scope=tuple(r for r in compiled_rules if r.kind == "scope"),
@@ -496,7 +522,7 @@ def load_pack(path: str | Path) -> CompiledPack:
         _anchor_stage=MappingProxyType(_anchor_stages()),
         _messages=MappingProxyType({r.id: _static_message(r) for r in compiled_rules}),
         _fact_zh=MappingProxyType(
-            {n: (f.json_schema_extra or {}).get("zh", n) for n, f in Project.model_fields.items()}  # type: ignore[union-attr]
+            {n: _zh_label(n, f.json_schema_extra) for n, f in Project.model_fields.items()}
         ),
     )
 
@@ -536,6 +562,10 @@ def _pack_info(meta: PackFile, content_hash: str) -> Any:
     )
 
 
+def _zh_label(name: str, extra: Any) -> str:
+    return str(extra.get("zh", name)) if isinstance(extra, dict) else name
+
+
 def _anchor_stages() -> dict[str, Stage]:
     out: dict[str, Stage] = {}
     for name, f in Project.model_fields.items():
@@ -553,7 +583,9 @@ def _check_unique(ld: _Loader, path: Path, raw: Any, key: str, ids: list[str]) -
     seen: set[str] = set()
     for i, ident in enumerate(ids):
         if ident in seen:
-            ld.problem(path, locate(raw, (key, i)), "duplicate-id", f"{key} id {ident!r} is defined twice")
+            ld.problem(
+                path, locate(raw, (key, i)), "duplicate-id", f"{key} id {ident!r} is defined twice"
+            )
         seen.add(ident)
 
 
@@ -577,7 +609,12 @@ def _prepare_rule(
 
     where = f"{rel}:{raw.start[0]}"
     if spec.id in seen_ids:
-        ld.problem(path, here("id"), "duplicate-id", f"rule id {spec.id!r} is already used at {seen_ids[spec.id]}")
+        ld.problem(
+            path,
+            here("id"),
+            "duplicate-id",
+            f"rule id {spec.id!r} is already used at {seen_ids[spec.id]}",
+        )
     seen_ids.setdefault(spec.id, where)
 
     required, optional = _KIND_KEYS[spec.kind]
@@ -586,8 +623,12 @@ def _prepare_rule(
         ld.problem(path, raw.start, "missing-key", f"a {spec.kind} rule needs {key!r}")
     for key in sorted(given - required - optional):
         allowed = ", ".join(sorted(required | optional))
-        ld.problem(path, raw.pos_of_key(key), "unknown-key",
-                   f"{key!r} does not belong in a {spec.kind} rule; it takes: {allowed}")
+        ld.problem(
+            path,
+            raw.pos_of_key(key),
+            "unknown-key",
+            f"{key!r} does not belong in a {spec.kind} rule; it takes: {allowed}",
+        )
 
     parser = ConditionParser(rel, ld.problems, definitions, ld.types)
 
@@ -619,8 +660,12 @@ def _prepare_rule(
                     if doc not in documents:
                         from ._conditions import _suggest
 
-                        ld.problem(path, t.pos, "unknown-document",
-                                   f"no document {doc!r} in pack.yaml documents{_suggest(doc, documents)}")
+                        ld.problem(
+                            path,
+                            t.pos,
+                            "unknown-document",
+                            f"no document {doc!r} in pack.yaml documents{_suggest(doc, documents)}",
+                        )
 
     extra: dict[str, Any] = {}
     if spec.kind == "documents":
@@ -628,21 +673,33 @@ def _prepare_rule(
             if doc not in documents:
                 from ._conditions import _suggest
 
-                ld.problem(path, here("documents", i), "unknown-document",
-                           f"no document {doc!r} in pack.yaml documents{_suggest(doc, documents)}")
+                ld.problem(
+                    path,
+                    here("documents", i),
+                    "unknown-document",
+                    f"no document {doc!r} in pack.yaml documents{_suggest(doc, documents)}",
+                )
         extra["documents"] = tuple(spec.documents or ())
     if spec.kind == "route":
         if spec.route not in routes:
             from ._conditions import _suggest
 
-            ld.problem(path, here("route"), "unknown-route",
-                       f"no route {spec.route!r} in pack.yaml routes{_suggest(spec.route, routes)}")
+            ld.problem(
+                path,
+                here("route"),
+                "unknown-route",
+                f"no route {spec.route!r} in pack.yaml routes{_suggest(spec.route, routes)}",
+            )
         for i, step in enumerate(spec.steps or []):
             if step.authority not in authorities:
                 from ._conditions import _suggest
 
-                ld.problem(path, here("steps", i, "authority"), "unknown-authority",
-                           f"no authority {step.authority!r} in pack.yaml{_suggest(step.authority, authorities)}")
+                ld.problem(
+                    path,
+                    here("steps", i, "authority"),
+                    "unknown-authority",
+                    f"no authority {step.authority!r} in pack.yaml{_suggest(step.authority, authorities)}",
+                )
         if not spec.steps:
             ld.problem(path, here("steps"), "missing-key", "a route needs at least one step")
         extra["route"] = spec.route
@@ -651,19 +708,28 @@ def _prepare_rule(
         extra.update(_prepare_deadline(ld, path, raw, spec))
 
     facts: list[str] = []
-    for c in (when, main, *( [unless] if unless is not None else [])):
+    for c in (when, main, *([unless] if unless is not None else [])):
         for f in facts_of(c):
             if f not in facts:
                 facts.append(f)
-    for f in (extra.get("anchor"), extra.get("done")):
-        if f and f not in facts:
-            facts.append(f)
+    for fact in (extra.get("anchor"), extra.get("done")):
+        if isinstance(fact, str) and fact not in facts:
+            facts.append(fact)
     thresholds = tuple(
         describe_test(t)
         for c in (when, main, *([unless] if unless is not None else []))
         for t in tests_of(c)
-        if isinstance(t, Test | Known) and getattr(t, "op", "") in (
-            "at_least", "above", "at_most", "below", "on_or_after", "after", "on_or_before", "before"
+        if isinstance(t, Test | Known)
+        and getattr(t, "op", "")
+        in (
+            "at_least",
+            "above",
+            "at_most",
+            "below",
+            "on_or_after",
+            "after",
+            "on_or_before",
+            "before",
         )
     )
 
@@ -673,7 +739,9 @@ def _prepare_rule(
         try:
             return MessageTemplate(text, env)
         except jinja2.TemplateSyntaxError as exc:
-            ld.problem(path, here("message", key), "bad-template", f"message template: {exc.message}")
+            ld.problem(
+                path, here("message", key), "bad-template", f"message template: {exc.message}"
+            )
             return text
 
     msg_zh = template(spec.message.zh, "zh")
@@ -685,10 +753,8 @@ def _prepare_rule(
             if simple is not None:
                 names.update(simple[1::2])
                 continue
-            try:
+            with contextlib.suppress(jinja2.TemplateSyntaxError):
                 names |= jinja2.meta.find_undeclared_variables(env.parse(text))
-            except jinja2.TemplateSyntaxError:
-                pass
     del before  # a rule with problems is still returned, so its citations count in the index
     return {
         "id": spec.id,
@@ -697,7 +763,9 @@ def _prepare_rule(
         "also": tuple(_cite(c) for c in spec.also_cite),
         "message_zh": msg_zh,
         "message_en": msg_en,
-        "interpretation": (spec.interpretation.zh, spec.interpretation.en) if spec.interpretation else None,
+        "interpretation": (spec.interpretation.zh, spec.interpretation.en)
+        if spec.interpretation
+        else None,
         "stage": spec.stage,
         "stage_rank": spec.stage.rank if spec.stage is not None else -1,
         "when": when,
@@ -720,9 +788,13 @@ def _prepare_deadline(ld: _Loader, path: Path, raw: LocDict, spec: RuleSpec) -> 
     out: dict[str, Any] = {}
     directions = [k for k in ("within", "at_least", "window", "by") if getattr(spec, k) is not None]
     if len(directions) != 1:
-        ld.problem(path, raw.start, "bad-deadline",
-                   "a deadline has exactly one of within, at_least, window, by"
-                   + (f" (found {', '.join(directions)})" if directions else ""))
+        ld.problem(
+            path,
+            raw.start,
+            "bad-deadline",
+            "a deadline has exactly one of within, at_least, window, by"
+            + (f" (found {', '.join(directions)})" if directions else ""),
+        )
         return out
     direction = directions[0]
     types = ld.types
@@ -732,20 +804,32 @@ def _prepare_deadline(ld: _Loader, path: Path, raw: LocDict, spec: RuleSpec) -> 
         assert by is not None
         if by.year not in types or types[by.year].kind != "integer":
             ints = [k for k, t in types.items() if t.kind == "integer"]
-            ld.problem(path, locate(raw, ("by", "year")), "bad-anchor",
-                       f"'year' names an integer fact such as plan_year{_suggest(by.year, ints)}")
+            ld.problem(
+                path,
+                locate(raw, ("by", "year")),
+                "bad-anchor",
+                f"'year' names an integer fact such as plan_year{_suggest(by.year, ints)}",
+            )
         out["deadline"] = DeadlineSpec("by", by_month=by.month, by_day=by.day, by_offset=by.offset)
         out["anchor"] = by.year
         if anchor is not None and anchor != by.year:
-            ld.problem(path, raw.pos_of_key("anchor"), "bad-anchor",
-                       f"a 'by' deadline is anchored on its year fact {by.year!r}; drop 'anchor' or set it to {by.year!r}")
+            ld.problem(
+                path,
+                raw.pos_of_key("anchor"),
+                "bad-anchor",
+                f"a 'by' deadline is anchored on its year fact {by.year!r}; drop 'anchor' or set it to {by.year!r}",
+            )
     else:
         if anchor is None:
             ld.problem(path, raw.start, "missing-key", "a deadline needs 'anchor', a date fact")
         elif anchor not in types or types[anchor].kind != "date":
             dates = [k for k, t in types.items() if t.kind == "date"]
-            ld.problem(path, raw.pos_of_value("anchor"), "bad-anchor",
-                       f"anchor {anchor!r} is not a date fact{_suggest(anchor, dates)}")
+            ld.problem(
+                path,
+                raw.pos_of_value("anchor"),
+                "bad-anchor",
+                f"anchor {anchor!r} is not a date fact{_suggest(anchor, dates)}",
+            )
         out["anchor"] = anchor
         if direction == "window":
             w = spec.window
@@ -756,8 +840,12 @@ def _prepare_deadline(ld: _Loader, path: Path, raw: LocDict, spec: RuleSpec) -> 
     if spec.done is not None:
         if spec.done not in types or types[spec.done].kind != "date":
             dates = [k for k, t in types.items() if t.kind == "date"]
-            ld.problem(path, raw.pos_of_value("done"), "bad-anchor",
-                       f"done {spec.done!r} is not a date fact{_suggest(spec.done, dates)}")
+            ld.problem(
+                path,
+                raw.pos_of_value("done"),
+                "bad-anchor",
+                f"done {spec.done!r} is not a date fact{_suggest(spec.done, dates)}",
+            )
         out["done"] = spec.done
     elif "anchor" not in raw and direction != "by":
         pass
@@ -775,24 +863,41 @@ def _check_articles(
     chapters = {c.number for c in af.chapters}
     for i, a in enumerate(af.articles):
         if a.article in specs:
-            ld.problem(path, locate(raw, ("articles", i, "article")), "duplicate-article",
-                       f"article {a.article} is indexed twice")
+            ld.problem(
+                path,
+                locate(raw, ("articles", i, "article")),
+                "duplicate-article",
+                f"article {a.article} is indexed twice",
+            )
             continue
         specs[a.article] = (a, i)
         if a.chapter is not None and chapters and a.chapter not in chapters:
-            ld.problem(path, locate(raw, ("articles", i, "chapter")), "unknown-chapter",
-                       f"article {a.article} is in chapter {a.chapter}, which chapters does not list")
+            ld.problem(
+                path,
+                locate(raw, ("articles", i, "chapter")),
+                "unknown-chapter",
+                f"article {a.article} is in chapter {a.chapter}, which chapters does not list",
+            )
         for para in a.items:
             if para > a.paragraphs:
-                ld.problem(path, locate(raw, ("articles", i, "items")), "bad-structure",
-                           f"article {a.article} has {a.paragraphs} paragraph(s) but items for paragraph {para}")
+                ld.problem(
+                    path,
+                    locate(raw, ("articles", i, "items")),
+                    "bad-structure",
+                    f"article {a.article} has {a.paragraphs} paragraph(s) but items for paragraph {para}",
+                )
     if specs:
         top = max(specs)
         missing = [n for n in range(1, top + 1) if n not in specs]
         if missing:
-            ld.problem(path, locate(raw, ("articles",)), "missing-article",
-                       "the index skips article(s) " + ", ".join(map(str, missing))
-                       + "; every article of the regulation must be indexed")
+            ld.problem(
+                path,
+                locate(raw, ("articles",)),
+                "missing-article",
+                "the index skips article(s) "
+                + ", ".join(map(str, missing))
+                + "; every article of the regulation must be indexed",
+            )
 
     citing: dict[int, list[str]] = {}
     for pr in prepared:
@@ -800,10 +905,18 @@ def _check_articles(
             entry = specs.get(c.article)
             info_ok = entry is not None and _info(entry[0], ()).has(c)
             if not info_ok:
-                detail = "is not in the article index" if entry is None else "does not exist in its article (check paragraphs and items in articles.yaml)"
+                detail = (
+                    "is not in the article index"
+                    if entry is None
+                    else "does not exist in its article (check paragraphs and items in articles.yaml)"
+                )
                 top = max(specs) if specs else 0
-                ld.problem(pr["_path"], pr["_cite_pos"], "unknown-citation",
-                           f"rule {pr['id']!r} cites {c.en()} ({c.zh()}), which {detail}; indexed articles: 1-{top}")
+                ld.problem(
+                    pr["_path"],
+                    pr["_cite_pos"],
+                    "unknown-citation",
+                    f"rule {pr['id']!r} cites {c.en()} ({c.zh()}), which {detail}; indexed articles: 1-{top}",
+                )
                 if entry is None:
                     continue
             lst = citing.setdefault(c.article, [])
@@ -811,18 +924,30 @@ def _check_articles(
                 lst.append(pr["id"])
             assert entry is not None
             if entry[0].damaged and pr["interpretation"] is None and c == pr["citation"]:
-                ld.problem(pr["_path"], pr["_pos"], "missing-interpretation",
-                           f"rule {pr['id']!r} cites Art. {c.article}, whose text is damaged ({entry[0].damaged}); "
-                           "add an interpretation note saying which reading the rule takes")
+                ld.problem(
+                    pr["_path"],
+                    pr["_pos"],
+                    "missing-interpretation",
+                    f"rule {pr['id']!r} cites Art. {c.article}, whose text is damaged ({entry[0].damaged}); "
+                    "add an interpretation note saying which reading the rule takes",
+                )
     out: dict[int, ArticleInfo] = {}
     for n, (a, i) in sorted(specs.items()):
         rules = tuple(citing.get(n, ()))
         if not rules and not a.not_checkable:
-            ld.problem(path, locate(raw, ("articles", i)), "uncovered-article",
-                       f"article {n} is neither encoded by a rule nor marked not_checkable with a reason")
+            ld.problem(
+                path,
+                locate(raw, ("articles", i)),
+                "uncovered-article",
+                f"article {n} is neither encoded by a rule nor marked not_checkable with a reason",
+            )
         if rules and a.not_checkable:
-            ld.problem(path, locate(raw, ("articles", i, "not_checkable")), "contradictory-article",
-                       f"article {n} is marked not_checkable but rules cite it: {', '.join(rules)}")
+            ld.problem(
+                path,
+                locate(raw, ("articles", i, "not_checkable")),
+                "contradictory-article",
+                f"article {n} is marked not_checkable but rules cite it: {', '.join(rules)}",
+            )
         out[n] = _info(a, rules)
     return out
 

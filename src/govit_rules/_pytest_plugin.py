@@ -44,7 +44,9 @@ class PackTestFile(pytest.File):
             pack = _pack_for(self.path)
             cases = load_test_file(self.path, pack)
         except GovitRulesError as exc:
-            yield PackLoadItem.from_parent(self, name="the pack and its test file load", error=str(exc))
+            yield PackLoadItem.from_parent(
+                self, name="the pack and its test file load", error=str(exc)
+            )
             return
         for lc in cases:
             yield PackCaseItem.from_parent(self, name=lc.name, pack=pack, case=lc)
@@ -83,10 +85,9 @@ class PackCaseItem(pytest.Item):
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         if isinstance(excinfo.value, PackCaseFailure):
             c = self.case
-            return (
-                f"{c.file}:{c.line}: case {c.name!r} (pins {c.case.article})\n  "
-                + str(excinfo.value).replace("\n", "\n  ")
-            )
+            return f"{c.file}:{c.line}: case {c.name!r} (pins {c.case.article})\n  " + str(
+                excinfo.value
+            ).replace("\n", "\n  ")
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:

@@ -163,7 +163,9 @@ class PeriodSpec(_Strict):
 
     @model_validator(mode="after")
     def _one_unit(self) -> PeriodSpec:
-        given = [k for k in ("days", "working_days", "months", "years") if getattr(self, k) is not None]
+        given = [
+            k for k in ("days", "working_days", "months", "years") if getattr(self, k) is not None
+        ]
         if len(given) != 1:
             raise ValueError("a period has exactly one of days, working_days, months, years")
         return self
@@ -172,7 +174,7 @@ class PeriodSpec(_Strict):
     def unit(self) -> Literal["days", "working_days", "months", "years"]:
         for k in ("days", "working_days", "months", "years"):
             if getattr(self, k) is not None:
-                return k  # type: ignore[return-value]
+                return k
         raise AssertionError  # pragma: no cover
 
     @property
@@ -231,7 +233,12 @@ class RulesFile(_Strict):
 
 
 Outcome = Literal[
-    "not_in_force", "not_applicable", "prohibited", "non_compliant", "needs_information", "compliant"
+    "not_in_force",
+    "not_applicable",
+    "prohibited",
+    "non_compliant",
+    "needs_information",
+    "compliant",
 ]
 
 

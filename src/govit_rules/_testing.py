@@ -21,7 +21,14 @@ from ._verdict import Verdict
 from ._yaml import load_yaml, locate
 from .errors import CitationSyntaxError, GovitRulesError, PackError, Problem
 
-__all__ = ["CaseResult", "LoadedCase", "check_case", "iter_cases", "load_test_file", "run_pack_tests"]
+__all__ = [
+    "CaseResult",
+    "LoadedCase",
+    "check_case",
+    "iter_cases",
+    "load_test_file",
+    "run_pack_tests",
+]
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,9 @@ def check_case(pack: CompiledPack, lc: LoadedCase) -> CaseResult:
     try:
         article = _cite(lc.case.article)
     except CitationSyntaxError as exc:
-        return CaseResult(lc, (f"the case's article {lc.case.article!r} is not a citation: {exc}",), None)
+        return CaseResult(
+            lc, (f"the case's article {lc.case.article!r} is not a citation: {exc}",), None
+        )
     info = pack.articles.get(article.article)
     if info is None or not info.has(article):
         fails.append(f"the case pins {article.en()}, which is not in the pack's article index")
@@ -112,7 +121,9 @@ def check_case(pack: CompiledPack, lc: LoadedCase) -> CaseResult:
         fails.append(f"applies: expected {e.applies}, got {v.applies}")
     for text in e.cites:
         if not v.cites(_cite(text)):
-            fails.append(f"cites: expected the verdict to cite {_cite(text).en()}; it cites {_active(v)}")
+            fails.append(
+                f"cites: expected the verdict to cite {_cite(text).en()}; it cites {_active(v)}"
+            )
     for text in e.not_cites:
         if v.cites(_cite(text)):
             fails.append(f"not_cites: the verdict cites {_cite(text).en()}, which it should not")
@@ -122,7 +133,11 @@ def check_case(pack: CompiledPack, lc: LoadedCase) -> CaseResult:
             known = rule_id in pack._by_id
             fails.append(
                 f"findings: rule {rule_id!r} "
-                + ("was not evaluated (the regulation did not apply?)" if known else "does not exist in the pack")
+                + (
+                    "was not evaluated (the regulation did not apply?)"
+                    if known
+                    else "does not exist in the pack"
+                )
             )
         elif got != status:
             fails.append(f"findings: {rule_id} expected {status}, got {got}")
@@ -150,7 +165,9 @@ def check_case(pack: CompiledPack, lc: LoadedCase) -> CaseResult:
     required = {d.id for d in v.required_documents}
     for doc in e.required_documents:
         if doc not in required:
-            fails.append(f"required_documents: {doc!r} is not required (required: {sorted(required)})")
+            fails.append(
+                f"required_documents: {doc!r} is not required (required: {sorted(required)})"
+            )
     for doc in e.not_required_documents:
         if doc in required:
             fails.append(f"not_required_documents: {doc!r} is required")
@@ -161,7 +178,9 @@ def check_case(pack: CompiledPack, lc: LoadedCase) -> CaseResult:
     used = {n.rule_id for n in v.interpretations}
     for rule_id in e.interpretations:
         if rule_id not in used:
-            fails.append(f"interpretations: the note of {rule_id!r} is not used (used: {sorted(used)})")
+            fails.append(
+                f"interpretations: the note of {rule_id!r} is not used (used: {sorted(used)})"
+            )
     return CaseResult(lc, tuple(fails), v)
 
 
@@ -191,7 +210,11 @@ def _why(v: Verdict) -> str:
         for f in v.findings
         if f.status.value in ("violated", "unknown", "out_of_scope")
     ]
-    bad += [f"{d.rule_id}={d.status.value}" for d in v.deadlines if d.status.value in ("missed", "too_early", "unknown")]
+    bad += [
+        f"{d.rule_id}={d.status.value}"
+        for d in v.deadlines
+        if d.status.value in ("missed", "too_early", "unknown")
+    ]
     return f" ({', '.join(bad[:12])})" if bad else ""
 
 

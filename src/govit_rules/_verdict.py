@@ -8,7 +8,7 @@ approves?", "when is the budget review due?").
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """The overall result, from the most to the least decisive."""
 
     not_in_force = "not_in_force"
@@ -43,7 +43,7 @@ class Outcome(str, Enum):
     compliant = "compliant"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """The status of one finding."""
 
     satisfied = "satisfied"

@@ -7,7 +7,7 @@ annotated with line and column numbers so that later stages can locate their err
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +20,12 @@ try:
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
-__all__ = ["Located", "LocDict", "LocList", "load_yaml", "locate"]
+__all__ = ["LocDict", "LocList", "Located", "load_yaml", "locate"]
 
 Pos = tuple[int, int]
 
 
-class LocDict(dict[str, Any]):
+class LocDict(dict[Any, Any]):
     """A mapping that knows the position of itself, its keys and its values."""
 
     start: Pos = (0, 0)
@@ -71,7 +71,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         self.flatten_mapping(node)
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, Hashable):
+            if not isinstance(key, str | int | float | bool | date) and key is not None:
                 line, col = _pos(key_node)
                 self.problems.append(
                     Problem(self.source_path, line, col, "parse", "a mapping key must be a scalar")
