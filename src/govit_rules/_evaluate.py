@@ -370,13 +370,10 @@ def _finding(
     missing: list[str],
     extra: Mapping[str, Any] | None = None,
 ) -> Finding:
-    ref, also = ctx.refs[rule.id]
-    p = ctx.p
-    interp = None
-    if rule.interpretation is not None:
-        interp = _make(Text, zh=rule.interpretation[0], en=rule.interpretation[1])
-        if st is not S.not_applicable:
-            ctx.notes.append(_make(InterpretationUsed, rule_id=rule.id, citation=ref, note=interp))
+    ref, also, interp, used, thresholds, stage = ctx.refs[rule.id]
+    if used is not None:
+        ctx.notes.append(used)
+    facts = ctx.p.__dict__
     return _make(
         Finding,
         rule_id=rule.id,
@@ -385,11 +382,11 @@ def _finding(
         citation=ref,
         also_cites=also,
         message=ctx.render(rule, st, extra),
-        facts={f: getattr(p, f) for f in rule.facts},
-        thresholds=list(rule.thresholds),
+        facts={f: facts[f] for f in rule.facts},
+        thresholds=thresholds,
         missing_facts=missing,
         interpretation=interp,
-        stage=rule.stage.value if rule.stage is not None else None,
+        stage=stage,
     )
 
 
@@ -510,11 +507,9 @@ def _deadline(
         "anchor_date": anchor_value,
         "done_date": done_value,
     }
-    interp = None
-    if rule.interpretation is not None:
-        interp = _make(Text, zh=rule.interpretation[0], en=rule.interpretation[1])
-        if status is not S.not_applicable:
-            ctx.notes.append(_make(InterpretationUsed, rule_id=rule.id, citation=ref, note=interp))
+    interp, used = ctx.refs[rule.id][2:4]
+    if used is not None:
+        ctx.notes.append(used)
     result = _make(
         DeadlineResult,
         rule_id=rule.id,

@@ -510,12 +510,7 @@ def load_pack(path: str | Path) -> CompiledPack:
         warnings=tuple(ld.warnings),
         load_ms=(time.perf_counter() - t0) * 1000,
         _by_id=MappingProxyType({r.id: r for r in compiled_rules}),
-        _refs=MappingProxyType(
-            {
-                r.id: (_ref(meta.pack, r.citation), [_ref(meta.pack, c) for c in r.also])
-                for r in compiled_rules
-            }
-        ),
+        _refs=MappingProxyType({r.id: _fixed_parts(meta.pack, r) for r in compiled_rules}),
         _info=_pack_info(meta, content_hash),
         _scope=tuple(r for r in compiled_rules if r.kind == "scope"),
         _others=tuple(r for r in compiled_rules if r.kind != "scope"),
@@ -525,6 +520,23 @@ def load_pack(path: str | Path) -> CompiledPack:
             {n: _zh_label(n, f.json_schema_extra) for n, f in Project.model_fields.items()}
         ),
     )
+
+
+def _fixed_parts(document: str, rule: CompiledRule) -> tuple[Any, ...]:
+    """The parts of a rule's findings that never change between projects, built once.
+
+    Output models are immutable, so one instance can serve every verdict.
+    """
+    from ._verdict import InterpretationUsed, Text
+
+    ref = _ref(document, rule.citation)
+    also = [_ref(document, c) for c in rule.also]
+    interp = used = None
+    if rule.interpretation is not None:
+        interp = Text(zh=rule.interpretation[0], en=rule.interpretation[1])
+        used = InterpretationUsed(rule_id=rule.id, citation=ref, note=interp)
+    stage = rule.stage.value if rule.stage is not None else None
+    return ref, also, interp, used, list(rule.thresholds), stage
 
 
 def _ref(document: str, c: Citation) -> Any:
