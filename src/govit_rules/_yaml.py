@@ -61,6 +61,7 @@ def _pos(node: yaml.Node) -> Pos:
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     problems: list[Problem]
     source_path: str
+    _last_mark: Any = None
 
     def construct_yaml_map(self, node: yaml.MappingNode) -> Any:
         data = LocDict()
@@ -105,6 +106,12 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             data.item_pos.append(_pos(child))
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    loader._last_mark = node.start_mark
+    return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_yaml_seq)
 
@@ -134,6 +141,11 @@ def load_yaml(path: Path | str, text: str | None = None) -> tuple[Any, list[Prob
         return None, [Problem(source, line, col, "parse", what)]
     except yaml.YAMLError as exc:
         return None, [Problem(source, 0, 0, "parse", str(exc))]
+    except ValueError as exc:
+        # A constructor refused a scalar, e.g. the impossible date 2026-02-30.
+        mark = getattr(loader, "_last_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        return None, [Problem(source, line, col, "parse", f"invalid value: {exc}")]
     finally:
         loader.dispose()
     return data, loader.problems

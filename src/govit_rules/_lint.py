@@ -1,0 +1,562 @@
+"""Lint for rule packs: the problems a schema and the loader cannot see.
+
+Owns ``govit-rules lint``. A pack that loads is well formed; lint looks for what is
+probably wrong in a well-formed pack:
+
+* ``route-gap`` / ``route-overlap``: route rules sharing one ``route`` name are
+  alternatives picked by their ``when``; lint walks every money band (``at_least``,
+  ``above``, ``at_most``, ``below`` on one numeric fact) and reports values no rule picks
+  (between the bands, or above the top one) and values several rules pick;
+* ``never-holds`` / ``always-holds``: a condition no project can satisfy (contradictory
+  bands in one ``all``) or that every project satisfies (an absent ``when`` is fine);
+* ``untested-article``: a rule's citation that no test case's ``article:`` pins;
+* ``untested-threshold``: a numeric or date threshold that no test case sits exactly on;
+* ``untested-anchor``: a deadline whose anchor fact no test case gives;
+* ``missing-interpretation``: a rule citing a damaged article (also through
+  ``also_cite``) without an interpretation note;
+* ``pack-warning``: the loader's warnings; plus the problems of test files that do not load.
+
+A problem that is intended is acknowledged with a YAML comment on the rule's first line
+or on the line just above it: ``# lint: allow route-gap`` (several codes: comma-separated).
+
+Conditions are piecewise constant between the literals they test, so lint decides them
+exactly by evaluating each at every literal, between literals and beyond them, for every
+combination of the values the other facts are tested against (bounded in size; a condition
+comparing two facts is left alone).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from ._conditions import (
+    DATE_OPS,
+    NUMERIC_OPS,
+    All,
+    AnyOf,
+    Cond,
+    FactRef,
+    FactType,
+    Known,
+    Not,
+    Test,
+    TrueCond,
+    describe_test,
+    fact_types,
+    facts_of,
+    interpret,
+    tests_of,
+)
+from ._coverage import case_citation, load_cases, pins
+from ._model import Project
+from ._pack import CompiledPack, CompiledRule
+from ._testing import LoadedCase
+from .errors import GovitRulesError, Problem
+
+__all__ = ["cond_text", "lint_pack"]
+
+_MAX_COMBOS = 20_000
+_ORDER_OPS = (*NUMERIC_OPS, *DATE_OPS)
+
+
+# --- locations ----------------------------------------------------------------------------
+
+
+def _where(rule: CompiledRule) -> tuple[str, int, int]:
+    """``rule.source`` (``file:line``) as path, line and the column of the rule's first key."""
+    file, _, line_s = rule.source.rpartition(":")
+    line = int(line_s) if line_s.isdigit() else 0
+    col = 1
+    if file and line:
+        try:
+            text = Path(file).read_text(encoding="utf-8").splitlines()[line - 1]
+            stripped = text.lstrip(" -")
+            col = len(text) - len(stripped) + 1
+        except (OSError, IndexError, UnicodeDecodeError):
+            col = 1
+    return file or rule.source, line, col
+
+
+def _at(rule: CompiledRule, code: str, message: str) -> Problem:
+    path, line, col = _where(rule)
+    return Problem(path, line, col, code, message)
+
+
+def _allowed(problem: Problem) -> bool:
+    """Whether the rule's first line, or the comment line just above it, says
+    ``# lint: allow CODE`` (several codes separated by commas) for this problem."""
+    if not problem.line:
+        return False
+    try:
+        lines = Path(problem.path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False
+    candidates = [lines[problem.line - 1]] if problem.line <= len(lines) else []
+    if problem.line >= 2 and lines[problem.line - 2].lstrip().startswith("#"):
+        candidates.append(lines[problem.line - 2])
+    for text in candidates:
+        _, sep, comment = text.partition("# lint: allow ")
+        if sep and problem.code in {c.strip() for c in comment.split(",")}:
+            return True
+    return False
+
+
+# --- conditions as text ---------------------------------------------------------------------
+
+
+def cond_text(cond: Cond | None) -> str:
+    """A one-line human form of a condition tree (named conditions are already inlined)."""
+    if cond is None or isinstance(cond, TrueCond):
+        return "always"
+    if isinstance(cond, Test | Known):
+        return describe_test(cond)
+    if isinstance(cond, Not):
+        return f"not ({cond_text(cond.part)})"
+    if isinstance(cond, All | AnyOf):
+        joiner = " and " if isinstance(cond, All) else " or "
+        parts = []
+        for part in cond.parts:
+            text = cond_text(part)
+            if isinstance(part, All | AnyOf) and len(part.parts) > 1:
+                text = f"({text})"
+            parts.append(text)
+        return joiner.join(parts)
+    return repr(cond)  # pragma: no cover
+
+
+# --- sample values --------------------------------------------------------------------------
+
+
+class _Probe:
+    """A stand-in project: the given facts, every other fact unknown."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:
+        return None
+
+
+@dataclass(frozen=True)
+class _Point:
+    """A sample value of the band fact, with the boundaries around it (for intervals)."""
+
+    value: Any
+    kind: str  # below | at | between | above
+    lo: Any = None  # the boundary at or just below
+    hi: Any = None  # the boundary at or just above
+
+
+def _literals(tests: Iterable[Test], fact: str) -> list[Any]:
+    out: list[Any] = []
+    for t in tests:
+        if t.fact != fact or isinstance(t.value, FactRef):
+            continue
+        values = t.value if isinstance(t.value, frozenset) else (t.value,)
+        for v in values:
+            if v not in out:
+                out.append(v)
+    return out
+
+
+def _number_points(literals: Sequence[Any], integer: bool) -> list[_Point]:
+    bounds = sorted({Decimal(v) for v in literals})
+    if not bounds:
+        return [_Point(Decimal(0), "at", Decimal(0), Decimal(0))]
+    pts: list[_Point] = []
+    first = bounds[0]
+    if first > 0:
+        below = first - 1 if first >= 1 else first / 2
+        pts.append(_Point(below, "below", None, first))
+    for i, b in enumerate(bounds):
+        pts.append(_Point(b, "at", b, b))
+        if i + 1 < len(bounds):
+            nxt = bounds[i + 1]
+            mid = (b + nxt) / 2
+            if integer:
+                mid = Decimal(int(b) + 1)
+                if mid >= nxt:
+                    continue
+            pts.append(_Point(mid, "between", b, nxt))
+    pts.append(_Point(bounds[-1] + 1, "above", bounds[-1], None))
+    if integer:
+        pts = [_Point(int(p.value), p.kind, p.lo, p.hi) for p in pts]
+    return pts
+
+
+def _date_points(literals: Sequence[Any]) -> list[_Point]:
+    bounds = sorted({v for v in literals if isinstance(v, date)})
+    if not bounds:
+        return [_Point(date(2024, 1, 1), "at")]
+    day = timedelta(days=1)
+    pts = [_Point(bounds[0] - day, "below", None, bounds[0])]
+    for i, b in enumerate(bounds):
+        pts.append(_Point(b, "at", b, b))
+        nxt = bounds[i + 1] if i + 1 < len(bounds) else None
+        if nxt is None or b + day < nxt:
+            pts.append(_Point(b + day, "between" if nxt else "above", b, nxt))
+    return pts
+
+
+def _candidates(fact: str, ftype: FactType, tests: Sequence[Test], known: bool) -> list[Any]:
+    """Values of ``fact`` that between them take every branch of the tests on it."""
+    lits = _literals(tests, fact)
+    out: list[Any]
+    if ftype.kind in ("number", "integer"):
+        out = [p.value for p in _number_points(lits, ftype.kind == "integer")]
+    elif ftype.kind == "date":
+        out = [p.value for p in _date_points(lits)]
+    elif ftype.kind == "bool":
+        out = [True, False]
+    elif ftype.kind == "enum" and ftype.enum is not None:
+        members: list[Enum] = list(ftype.enum)
+        mentioned = [m for m in members if m in lits]
+        others = [m for m in members if m not in lits]
+        out = [*mentioned, *others[:1]]
+    elif ftype.kind == "set":
+        universe = sorted(lits, key=str)
+        if len(universe) <= 4:
+            subsets = [
+                frozenset(c)
+                for r in range(len(universe) + 1)
+                for c in itertools.combinations(universe, r)
+            ]
+        else:
+            full = frozenset(universe)
+            subsets = [frozenset(), full, *(frozenset([u]) for u in universe)]
+            subsets += [full - {u} for u in universe]
+        out = subsets
+    else:
+        out = [*lits, "\x00other"]
+    if known:
+        return [*out, None]
+    return out
+
+
+def _has_fact_ref(cond: Cond) -> bool:
+    return any(isinstance(t.value, FactRef) for t in tests_of(cond))
+
+
+def _known_facts(cond: Cond) -> set[str]:
+    out: set[str] = set()
+
+    def walk(c: Cond) -> None:
+        if isinstance(c, Known):
+            out.add(c.fact)
+        elif isinstance(c, Not):
+            walk(c.part)
+        elif isinstance(c, All | AnyOf):
+            for part in c.parts:
+                walk(part)
+
+    walk(cond)
+    return out
+
+
+def _combos(
+    facts: Sequence[str], conds: Sequence[Cond], types: Mapping[str, FactType], budget: int
+) -> list[dict[str, Any]] | None:
+    """Every combination of sample values of ``facts``; None when there are too many."""
+    tests = [t for c in conds for t in tests_of(c)]
+    known = set().union(*(_known_facts(c) for c in conds)) if conds else set()
+    choices = [_candidates(f, types[f], tests, f in known) for f in facts]
+    size = 1
+    for ch in choices:
+        size *= len(ch)
+    if size > budget:
+        return None
+    return [dict(zip(facts, values, strict=True)) for values in itertools.product(*choices)]
+
+
+def _unique_facts(conds: Iterable[Cond]) -> list[str]:
+    out: list[str] = []
+    for c in conds:
+        for f in facts_of(c):
+            if f not in out:
+                out.append(f)
+    return out
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+_TREE_NAMES = {
+    "scope": "in_scope_if",
+    "prohibition": "prohibits",
+    "obligation": "requires",
+}
+
+
+def _trees(rule: CompiledRule) -> Iterator[tuple[str, Cond]]:
+    yield "when", rule.when
+    if rule.kind in _TREE_NAMES:
+        yield _TREE_NAMES[rule.kind], rule.main
+    if rule.unless is not None:
+        yield "unless", rule.unless
+
+
+def _check_satisfiable(rule: CompiledRule, types: Mapping[str, FactType]) -> list[Problem]:
+    out: list[Problem] = []
+    for name, cond in _trees(rule):
+        if isinstance(cond, TrueCond) or _has_fact_ref(cond):
+            continue
+        facts = _unique_facts([cond])
+        combos = _combos(facts, [cond], types, _MAX_COMBOS)
+        if combos is None:
+            continue
+        results = {interpret(cond, _Probe(c)) for c in combos}
+        if results == {False}:
+            out.append(
+                _at(
+                    rule,
+                    "never-holds",
+                    f"rule {rule.id!r}: its {name} can never hold ({cond_text(cond)}); "
+                    "the rule can never fire",
+                )
+            )
+        elif results == {True}:
+            what = "the rule always fires" if name != "unless" else "the exception always applies"
+            out.append(
+                _at(
+                    rule,
+                    "always-holds",
+                    f"rule {rule.id!r}: its {name} holds for every value of its facts "
+                    f"({cond_text(cond)}); "
+                    f"{what}",
+                )
+            )
+    return out
+
+
+def _band_fact(rules: Sequence[CompiledRule], types: Mapping[str, FactType]) -> str | None:
+    counts: dict[str, int] = {}
+    for r in rules:
+        for t in tests_of(r.when):
+            if (
+                t.op in NUMERIC_OPS
+                and types[t.fact].kind in ("number", "integer")
+                and not isinstance(t.value, FactRef)
+            ):
+                counts[t.fact] = counts.get(t.fact, 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda f: (counts[f], f == "total_investment"))
+
+
+def _show(v: Any) -> str:
+    if v is None:
+        return "unknown"
+    if isinstance(v, Enum):
+        return str(v.value)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, frozenset):
+        return "{" + ", ".join(sorted(_show(x) for x in v)) + "}"
+    if isinstance(v, Decimal):
+        return format(v.normalize(), "f") if v == v.to_integral_value() else str(v)
+    return str(v)
+
+
+def _interval(points: Sequence[_Point], i: int, j: int) -> str:
+    a, b = points[i], points[j]
+    if a.kind == "below":
+        left = "[0"
+    elif a.kind == "at":
+        left = f"[{_show(a.value)}"
+    else:
+        left = f"({_show(a.lo)}"
+    if b.kind == "above":
+        right = "∞)"
+    elif b.kind == "at":
+        right = f"{_show(b.value)}]"
+    else:
+        right = f"{_show(b.hi)})"
+    return f"{left}, {right}"
+
+
+def _runs(indexes: Sequence[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for i in indexes:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def _check_routes(pack: CompiledPack, types: Mapping[str, FactType]) -> list[Problem]:
+    groups: dict[str, list[CompiledRule]] = {}
+    for r in pack.rules:
+        if r.kind == "route" and r.route:
+            groups.setdefault(r.route, []).append(r)
+    out: list[Problem] = []
+    for route, rules in groups.items():
+        if len(rules) < 2 or any(_has_fact_ref(r.when) for r in rules):
+            continue
+        band = _band_fact(rules, types)
+        whens = [r.when for r in rules]
+        if band is None:
+            points = [_Point(None, "at")]
+        else:
+            tests = [t for w in whens for t in tests_of(w)]
+            points = _number_points(_literals(tests, band), types[band].kind == "integer")
+        others = [f for f in _unique_facts(whens) if f != band]
+        combos = _combos(others, whens, types, max(1, _MAX_COMBOS // len(points)))
+        if combos is None:
+            continue
+        # (code, first, last, rule ids) -> the combinations of the other facts where it shows
+        found: dict[tuple[str, int, int, tuple[str, ...]], list[dict[str, Any]]] = {}
+        for combo in combos:
+            fired: list[list[CompiledRule]] = []
+            for pt in points:
+                values = dict(combo)
+                if band is not None:
+                    values[band] = pt.value
+                probe = _Probe(values)
+                fired.append([r for r in rules if interpret(r.when, probe) is True])
+            covered = [i for i, f in enumerate(fired) if f]
+            if not covered:
+                continue
+            gaps = [i for i in range(covered[0], len(points)) if not fired[i]]
+            for i, j in _runs(gaps):
+                before = fired[i - 1] if i > 0 else []
+                key = ("route-gap", i, j, tuple(r.id for r in before))
+                found.setdefault(key, []).append(combo)
+            multi = [i for i, f in enumerate(fired) if len(f) > 1]
+            for i, j in _runs(multi):
+                ids = tuple(r.id for r in fired[i])
+                found.setdefault(("route-overlap", i, j, ids), []).append(combo)
+        by_id = {r.id: r for r in rules}
+        bands = "; ".join(f"{r.id}: {cond_text(r.when)}" for r in rules)
+        for (code, i, j, ids), where in found.items():
+            when = ""
+            if len(where) < len(combos):
+                shown = ", ".join(f"{k} = {_show(v)}" for k, v in where[0].items())
+                when = f" when {shown}" + (
+                    f" (and {len(where) - 1} more cases)" if len(where) > 1 else ""
+                )
+            span = f"{band} in {_interval(points, i, j)}" if band else "some projects"
+            if code == "route-gap":
+                anchor = by_id[ids[-1]] if ids else rules[0]
+                msg = f"route {route!r}: {span} is not covered by any rule{when} (bands: {bands})"
+            else:
+                anchor = by_id[ids[-1]]
+                msg = (
+                    f"route {route!r}: {span} is covered by {len(ids)} rules "
+                    f"({', '.join(ids)}){when}; alternatives must not overlap"
+                )
+            out.append(_at(anchor, code, msg))
+    return out
+
+
+def _case_projects(cases: Sequence[LoadedCase]) -> list[Project]:
+    from ._evaluate import validate_project
+
+    out: list[Project] = []
+    for c in cases:
+        try:
+            out.append(validate_project(c.project))
+        except GovitRulesError:
+            continue
+    return out
+
+
+def _check_tests(
+    pack: CompiledPack, cases: Sequence[LoadedCase], projects: Sequence[Project]
+) -> list[Problem]:
+    out: list[Problem] = []
+    cites = [c for c in (case_citation(case) for case in cases) if c is not None]
+    reported: set[tuple[str, str]] = set()
+    for rule in pack.rules:
+        if not any(pins(c, rule) for c in cites) and (rule.id, "cite") not in reported:
+            reported.add((rule.id, "cite"))
+            c = rule.citation
+            out.append(
+                _at(
+                    rule,
+                    "untested-article",
+                    f"rule {rule.id!r} cites {c.en()} ({c.zh()}), which no test case pins; "
+                    f"add a case with article: {_short(c)}",
+                )
+            )
+        seen: set[tuple[str, Any]] = set()
+        for _name, cond in _trees(rule):
+            for t in tests_of(cond):
+                if t.op not in _ORDER_OPS or isinstance(t.value, FactRef):
+                    continue
+                key = (t.fact, t.value)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if not any(getattr(p, t.fact) == t.value for p in projects):
+                    out.append(
+                        _at(
+                            rule,
+                            "untested-threshold",
+                            f"rule {rule.id!r} tests {describe_test(t)} but no test case gives "
+                            f"{t.fact} = {_show(t.value)}; pin the boundary with a case",
+                        )
+                    )
+        anchor = rule.anchor if rule.kind == "deadline" else None
+        if anchor and not any(getattr(p, anchor) is not None for p in projects):
+            out.append(
+                _at(
+                    rule,
+                    "untested-anchor",
+                    f"deadline {rule.id!r} starts from {rule.anchor!r}, which no test case "
+                    "gives: its date is never computed in a test",
+                )
+            )
+    return out
+
+
+def _short(c: Any) -> str:
+    en: str = c.en()
+    return en.removeprefix("Art. ")
+
+
+def _check_damaged(pack: CompiledPack) -> list[Problem]:
+    out: list[Problem] = []
+    for rule in pack.rules:
+        if rule.interpretation is not None:
+            continue
+        for c in (rule.citation, *rule.also):
+            info = pack.articles.get(c.article)
+            if info is not None and info.damaged:
+                out.append(
+                    _at(
+                        rule,
+                        "missing-interpretation",
+                        f"rule {rule.id!r} cites {c.en()}, whose text is damaged "
+                        f"({info.damaged}); add an interpretation note",
+                    )
+                )
+    return out
+
+
+def lint_pack(pack: CompiledPack) -> list[Problem]:
+    """Every lint problem of a loaded pack, sorted by place."""
+    types = fact_types()
+    cases, problems = load_cases(pack)
+    projects = _case_projects(cases)
+    out: list[Problem] = list(problems)
+    out += _check_routes(pack, types)
+    for rule in pack.rules:
+        out += _check_satisfiable(rule, types)
+    out += _check_tests(pack, cases, projects)
+    out += _check_damaged(pack)
+    pack_yaml = pack.path / "pack.yaml"
+    try:
+        shown = str(pack_yaml.relative_to(Path.cwd()))
+    except ValueError:
+        shown = str(pack_yaml)
+    out += [Problem(shown, 1, 1, "pack-warning", w) for w in pack.warnings]
+    out = [p for p in out if not _allowed(p)]
+    return sorted(out, key=lambda p: (p.path, p.line, p.col, p.code))
