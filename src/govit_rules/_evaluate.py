@@ -518,7 +518,7 @@ def _deadline(
         message=ctx.render(rule, status, extra),
         anchor=rule.anchor,
         anchor_date=anchor_value if isinstance(anchor_value, date) else None,
-        period=spec.describe(),
+        period=ctx.pack._period_text[rule.id],
         due=due,
         earliest=earliest,
         latest=latest,
@@ -526,7 +526,7 @@ def _deadline(
         done_date=done_value,
         provisional=provisional,
         extended=extended,
-        calendar=cal.name,
+        calendar=ctx.pack._calendar_name,
         missing_facts=missing,
         interpretation=interp,
     )

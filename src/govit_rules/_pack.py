@@ -216,13 +216,15 @@ class CompiledPack:
     load_ms: float = 0.0
     _by_id: Mapping[str, CompiledRule] = field(default_factory=dict)
     # Precomputed once for the evaluator's hot path.
-    _refs: Mapping[str, tuple[Any, list[Any]]] = field(default_factory=dict)
+    _refs: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
     _info: Any = None
     _scope: tuple[CompiledRule, ...] = ()
     _others: tuple[CompiledRule, ...] = ()
     _anchor_stage: Mapping[str, Stage] = field(default_factory=dict)
     _fact_zh: Mapping[str, str] = field(default_factory=dict)
     _messages: Mapping[str, tuple[Any, frozenset[str]]] = field(default_factory=dict)
+    _period_text: Mapping[str, str] = field(default_factory=dict)
+    _calendar_name: str = ""
 
     @property
     def jurisdiction(self) -> str:
@@ -516,6 +518,10 @@ def load_pack(path: str | Path) -> CompiledPack:
         _others=tuple(r for r in compiled_rules if r.kind != "scope"),
         _anchor_stage=MappingProxyType(_anchor_stages()),
         _messages=MappingProxyType({r.id: _static_message(r) for r in compiled_rules}),
+        _period_text=MappingProxyType(
+            {r.id: r.deadline.describe() for r in compiled_rules if r.deadline is not None}
+        ),
+        _calendar_name=calendar.name,
         _fact_zh=MappingProxyType(
             {n: _zh_label(n, f.json_schema_extra) for n, f in Project.model_fields.items()}
         ),
