@@ -18,9 +18,9 @@ Everything here is immutable; a :class:`WorkdayCalendar` may be shared across th
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from bisect import bisect_right
 from datetime import date, datetime, timedelta
 from importlib import metadata
 from typing import Final, Literal, get_args
@@ -100,9 +100,7 @@ def _working_ordinals(official: _OfficialData) -> tuple[int, ...]:
     d = date(official.first_year, 1, 1)
     end = date(official.last_year, 12, 31)
     while d <= end:
-        if d in official.make_up_working_days or (
-            d not in official.holidays and d.weekday() < 5
-        ):
+        if d in official.make_up_working_days or (d not in official.holidays and d.weekday() < 5):
             out.append(d.toordinal())
         d += timedelta(days=1)
     return tuple(out)
