@@ -48,6 +48,8 @@ from .errors import (
     PackNotFoundError,
     Problem,
     ProjectValidationError,
+    ReteEncodingError,
+    ReteUnavailableError,
     UnknownJurisdictionError,
 )
 
@@ -72,6 +74,8 @@ __all__ = [
     "ProjectNature",
     "ProjectValidationError",
     "RequiredDocument",
+    "ReteEncodingError",
+    "ReteUnavailableError",
     "RouteResult",
     "Stage",
     "Status",

@@ -88,7 +88,7 @@ from ._evaluate import evaluate_pack, validate_project
 from ._model import Project
 from ._pack import CompiledPack
 from ._verdict import Verdict
-from .errors import GovitRulesError
+from .errors import ReteEncodingError, ReteUnavailableError
 
 __all__ = [
     "ConditionProgram",
@@ -111,14 +111,6 @@ _INT64 = 2**63 - 1
 # The JSON key every project fact carries, so that no durable rule is made only of
 # negations (such a rule fires its action endlessly in durable-rules 2.0.28).
 _MARK = "govit__project"
-
-
-class ReteUnavailableError(GovitRulesError, ImportError):
-    """durable-rules is not installed or cannot be imported (it fails on Python 3.13)."""
-
-
-class ReteEncodingError(GovitRulesError, ValueError):
-    """A project value cannot be carried exactly in durable-rules' int64 numbers."""
 
 
 def _durable_engine() -> Any:

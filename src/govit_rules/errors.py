@@ -7,7 +7,9 @@ Every exception derives from :class:`GovitRulesError`, so a caller can catch one
     ├── ProjectValidationError    a project is invalid; .problems lists every bad field
     ├── UnknownJurisdictionError  no shipped pack has that jurisdiction id
     ├── PackNotFoundError         no pack is in force at the requested date, or no pack folder
-    └── CitationSyntaxError       a citation string could not be parsed (also a ValueError)
+    ├── CitationSyntaxError       a citation string could not be parsed (also a ValueError)
+    ├── ReteUnavailableError      durable-rules is missing (the [rete] extra; not on Python 3.13)
+    └── ReteEncodingError         a value cannot be carried exactly into durable-rules
 
 Problems are collected, never thrown one at a time: a broken pack reports all its problems
 as ``path:line:col: code: message`` lines in one error.
@@ -24,6 +26,8 @@ __all__ = [
     "PackNotFoundError",
     "Problem",
     "ProjectValidationError",
+    "ReteEncodingError",
+    "ReteUnavailableError",
     "UnknownJurisdictionError",
 ]
 
@@ -77,3 +81,11 @@ class PackNotFoundError(GovitRulesError, LookupError):
 
 class CitationSyntaxError(GovitRulesError, ValueError):
     """A citation string is in none of the accepted forms."""
+
+
+class ReteUnavailableError(GovitRulesError, ImportError):
+    """durable-rules is not installed or cannot be imported (it fails on Python 3.13)."""
+
+
+class ReteEncodingError(GovitRulesError, ValueError):
+    """A project value cannot be carried exactly in durable-rules' int64 numbers."""
