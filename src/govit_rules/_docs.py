@@ -20,7 +20,7 @@ from typing import Any, Union, get_args, get_origin
 
 import jinja2
 
-from ._conditions import FactType, Test, fact_types, tests_of
+from ._conditions import FactType, fact_types
 from ._coverage import case_citation, load_cases, pack_coverage, pins, rel_to_pack, source_rel
 from ._lint import cond_text
 from ._model import Project
@@ -92,25 +92,8 @@ def _message(rule: CompiledRule, raw: dict[str, dict[str, str]]) -> dict[str, st
 
 
 def _thresholds(rule: CompiledRule) -> list[str]:
-    out: list[str] = []
-    for cond in (rule.when, rule.main, rule.unless):
-        if cond is None:
-            continue
-        for t in tests_of(cond):
-            if isinstance(t, Test) and t.op in (
-                "at_least",
-                "above",
-                "at_most",
-                "below",
-                "on_or_after",
-                "after",
-                "on_or_before",
-                "before",
-            ):
-                text = cond_text(t)
-                if text not in out:
-                    out.append(text)
-    return out
+    # The loader already describes every comparison of the rule; keep each once.
+    return list(dict.fromkeys(rule.thresholds))
 
 
 def _rule_view(
