@@ -10,6 +10,8 @@ probably wrong in a well-formed pack:
 * ``never-holds`` / ``always-holds``: a condition no project can satisfy (contradictory
   bands in one ``all``) or that every project satisfies (an absent ``when`` is fine);
 * ``untested-article``: a rule's citation that no test case's ``article:`` pins;
+* ``untested-rule``: a rule no test case names (by id in ``findings``, ``deadlines`` or
+  ``interpretations``, or through its route in ``final_approver`` or ``route_steps``);
 * ``untested-threshold``: a numeric or date threshold that no test case sits exactly on;
 * ``untested-anchor``: a deadline whose anchor fact no test case gives;
 * ``missing-interpretation``: a rule citing a damaged article (also through
@@ -474,7 +476,22 @@ def _check_tests(
     out: list[Problem] = []
     cites = [c for c in (case_citation(case) for case in cases) if c is not None]
     reported: set[tuple[str, str]] = set()
+    named: set[str] = set()
+    for case in cases:
+        e = case.case.expect
+        named.update(e.findings, e.deadlines, e.interpretations)
+        routes = set(e.final_approver) | set(e.route_steps)
+        named.update(r.id for r in pack.rules if r.route in routes)
     for rule in pack.rules:
+        if rule.id not in named:
+            out.append(
+                _at(
+                    rule,
+                    "untested-rule",
+                    f"no test case names rule {rule.id!r}: pin its status with "
+                    f"findings: {{{rule.id}: …}} (or its route's approver)",
+                )
+            )
         if not any(pins(c, rule) for c in cites) and (rule.id, "cite") not in reported:
             reported.add((rule.id, "cite"))
             c = rule.citation
