@@ -107,6 +107,19 @@ class CliError(Exception):
         self.lines = list(lines)
 
 
+def _kind_of(data: object) -> str:
+    """How a YAML or JSON value looks to the person who wrote it."""
+    if isinstance(data, list):
+        return "a list"
+    if isinstance(data, str):
+        return "a single text"
+    if isinstance(data, bool):
+        return "a yes/no value"
+    if isinstance(data, int | float):
+        return "a single number"
+    return f"a {type(data).__name__}"
+
+
 def _fail(*lines: str) -> NoReturn:
     """Stop with a usage error (exit 64)."""
     raise CliError([f"govit-rules: error: {line}" for line in lines])
@@ -256,7 +269,8 @@ def load_project_file(spec: str) -> Project:
                     1,
                     1,
                     "bad-project",
-                    f"a project is a mapping of facts to values, not a {type(data).__name__}",
+                    "a project is a mapping of facts to values (fact: value lines), "
+                    f"not {_kind_of(data)}",
                 )
             ],
         )
