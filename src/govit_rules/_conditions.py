@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -583,12 +583,6 @@ class ConditionCompiler:
         lines.append("    return out")
         self._functions.append("\n".join(lines) + "\n")
 
-    def add_source(self, source: str) -> None:
-        self._functions.append(source)
-
-    def const(self, value: Any) -> str:
-        return self._const(value)
-
     def build(self, filename: str) -> dict[str, Any]:
         """Compile everything added so far; return the module namespace."""
         source = "\n".join(self._functions)
@@ -711,6 +705,3 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-Compiled = Callable[[Any], Tri]

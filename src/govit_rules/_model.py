@@ -963,12 +963,3 @@ class Project(BaseModel):
         "已提交材料",
         "Ids of the documents submitted so far, from the rule pack's document list.",
     )
-
-    def fact(self, name: str) -> Any:
-        """The value of one fact by name (``None`` when unknown)."""
-        return getattr(self, name)
-
-
-def fact_names() -> tuple[str, ...]:
-    """Every fact name of the model, in declaration order."""
-    return tuple(Project.model_fields)
