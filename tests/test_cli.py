@@ -10,13 +10,12 @@ import importlib.util
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-MINI = ROOT / "tests" / "fixtures" / "mini"
+from helpers import MINI, ROOT, run_cli
+
 AS_OF = "2026-06-01"
 
 # Decides every rule of the mini pack: in scope, no server room, declared in time.
@@ -33,24 +32,7 @@ declared_on: 2026-09-01
 
 
 def run(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "govit_rules._cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        env={**_env(), "COLUMNS": "200"},
-    )
-
-
-def _env() -> dict[str, str]:
-    import os
-
-    env = dict(os.environ)
-    env.pop("GOVIT_RULES_DEBUG", None)
-    env["NO_COLOR"] = "1"
-    return env
+    return run_cli(*args, stdin=stdin, cwd=cwd)
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

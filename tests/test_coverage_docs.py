@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,26 +10,13 @@ import pytest
 from govit_rules import load_pack
 from govit_rules._coverage import pack_coverage
 from govit_rules._docs import render_pack_page, render_project_model
-
-ROOT = Path(__file__).resolve().parent.parent
-MINI = ROOT / "tests" / "fixtures" / "mini"
-
-
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "govit_rules._cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-    )
+from helpers import MINI, copy_mini
+from helpers import run_cli as run
 
 
 @pytest.fixture
 def pack(tmp_path: Path) -> Path:
-    dest = tmp_path / "mini"
-    shutil.copytree(MINI, dest)
-    return dest
+    return copy_mini(tmp_path)
 
 
 # --- test -------------------------------------------------------------------------------------

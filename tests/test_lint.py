@@ -3,35 +3,19 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from govit_rules import load_pack
 from govit_rules._lint import lint_pack
-
-ROOT = Path(__file__).resolve().parent.parent
-MINI = ROOT / "tests" / "fixtures" / "mini"
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "govit_rules._cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+from helpers import MINI, copy_mini
+from helpers import run_cli as run
 
 
 @pytest.fixture
 def pack(tmp_path: Path) -> Path:
-    dest = tmp_path / "mini"
-    shutil.copytree(MINI, dest)
-    return dest
+    return copy_mini(tmp_path)
 
 
 def edit(pack: Path, old: str, new: str) -> None:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from govit_rules import PackError, PackNotFoundError, load_pack
-
-MINI = Path(__file__).parent / "fixtures" / "mini"
+from helpers import MINI, copy_mini
 
 
 @pytest.fixture
 def pack_copy(tmp_path: Path) -> Path:
-    dest = tmp_path / "mini"
-    shutil.copytree(MINI, dest)
-    return dest
+    return copy_mini(tmp_path)
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -371,6 +371,14 @@ _PROJECT = Annotated[
         metavar="PROJECT",
     ),
 ]
+_PACK_DIRS = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Rule pack folders (default: every shipped pack).",
+        show_default=False,
+        metavar="PACK_DIR",
+    ),
+]
 
 _STATUS_ORDER = ("violated", "out_of_scope", "unknown", "required", "satisfied", "not_applicable")
 _STATUS_STYLE = {
@@ -1095,14 +1103,7 @@ def _pack_dirs(given: Sequence[Path] | None) -> list[Path]:
 
 @app.command(epilog="Example:  govit-rules coverage rulepacks/dazhou --fail-under 100")
 def coverage(
-    pack_dirs: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Rule pack folders (default: every shipped pack).",
-            show_default=False,
-            metavar="PACK_DIR",
-        ),
-    ] = None,
+    pack_dirs: _PACK_DIRS = None,
     fail_under: Annotated[
         float,
         typer.Option(
@@ -1221,14 +1222,7 @@ def _print_coverage(
     )
 )
 def docs(
-    pack_dirs: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Rule pack folders (default: every shipped pack).",
-            show_default=False,
-            metavar="PACK_DIR",
-        ),
-    ] = None,
+    pack_dirs: _PACK_DIRS = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the pack pages, <pack>.md each.")
     ] = Path("docs/packs"),

@@ -173,15 +173,22 @@ def facts_of(cond: Cond) -> Iterator[str]:
         yield from facts_of(cond.part)
 
 
-def tests_of(cond: Cond) -> Iterator[Test]:
-    """Every leaf test of a condition (for thresholds and lint)."""
-    if isinstance(cond, Test):
+def leaves_of(cond: Cond) -> Iterator[Test | Known]:
+    """Every leaf of a condition: its tests and its ``known`` checks."""
+    if isinstance(cond, Test | Known):
         yield cond
     elif isinstance(cond, All | AnyOf):
         for part in cond.parts:
-            yield from tests_of(part)
+            yield from leaves_of(part)
     elif isinstance(cond, Not):
-        yield from tests_of(cond.part)
+        yield from leaves_of(cond.part)
+
+
+def tests_of(cond: Cond) -> Iterator[Test]:
+    """Every leaf test of a condition (for thresholds and lint)."""
+    for leaf in leaves_of(cond):
+        if isinstance(leaf, Test):
+            yield leaf
 
 
 # --- parsing and checking ------------------------------------------------------------------

@@ -54,6 +54,7 @@ from ._conditions import (
     fact_types,
     facts_of,
     interpret,
+    leaves_of,
     tests_of,
 )
 from ._coverage import case_citation, load_cases, pins
@@ -247,19 +248,7 @@ def _has_fact_ref(cond: Cond) -> bool:
 
 
 def _known_facts(cond: Cond) -> set[str]:
-    out: set[str] = set()
-
-    def walk(c: Cond) -> None:
-        if isinstance(c, Known):
-            out.add(c.fact)
-        elif isinstance(c, Not):
-            walk(c.part)
-        elif isinstance(c, All | AnyOf):
-            for part in c.parts:
-                walk(part)
-
-    walk(cond)
-    return out
+    return {leaf.fact for leaf in leaves_of(cond) if isinstance(leaf, Known)}
 
 
 def _combos(

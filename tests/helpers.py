@@ -1,0 +1,37 @@
+"""What several test modules share: where the mini fixture pack is, and running the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini"
+
+
+def run_cli(
+    *args: str, stdin: str | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    """``govit-rules ARGS`` as a subprocess: plain text (no colours, no debug traces)."""
+    env = dict(os.environ)
+    env.pop("GOVIT_RULES_DEBUG", None)
+    env.update({"NO_COLOR": "1", "COLUMNS": "200"})
+    return subprocess.run(
+        [sys.executable, "-m", "govit_rules._cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        env=env,
+    )
+
+
+def copy_mini(tmp_path: Path) -> Path:
+    """A scratch copy of the mini pack that a test may break."""
+    dest = tmp_path / "mini"
+    shutil.copytree(MINI, dest)
+    return dest
