@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
 
 from govit_rules import _registry
 from govit_rules._cli import EXIT, run
@@ -434,3 +435,39 @@ def test_a_transcript_in_a_fence_without_a_language_fails(tmp_path: Path) -> Non
     assert failures and "mark it ```console" in failures[0]
     page.write_text("```\ngovit-rules check P -j dazhou\n```\n```text\ngovit-rules check P\n```\n")
     assert len(run_page(Page(page, parse_page(page).steps), tmp_path)) == 1
+
+
+# --- the README's pack table -------------------------------------------------------------
+
+
+def _count(files: list[Path], key: str) -> int:
+    total = 0
+    for f in files:
+        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        total += len(data.get(key) or [])
+    return total
+
+
+def pack_table() -> str:
+    """The README's table of shipped packs, counted from the pack files themselves."""
+    rows = [
+        "| pack | regulation | articles | rules | test cases |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for folder in sorted(p.parent for p in (ROOT / "rulepacks").glob("*/pack.yaml")):
+        head = yaml.safe_load((folder / "pack.yaml").read_text(encoding="utf-8"))
+        doc = head["document"]
+        issued = doc["number"] or str(doc["issued"])[:4]
+        articles = _count([folder / "articles.yaml"], "articles")
+        rules = _count(sorted(folder.glob("rules/*.yaml")), "rules")
+        cases = _count(sorted(folder.glob("tests/*.yaml")), "cases")
+        rows.append(
+            f"| `{head['pack']}` | {doc['title']['zh']} ({issued}) | {articles} | {rules} | {cases} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def test_the_readme_pack_table_counts_what_the_packs_hold() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = pack_table()
+    assert table in readme, f"README.md's pack table is stale; replace it with:\n\n{table}"

@@ -96,6 +96,40 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    """``--version``: the installed version and the shipped packs' ids and versions."""
+    if not value:
+        return
+    from importlib import metadata
+
+    from . import __version__
+    from ._registry import shipped_pack_versions
+
+    try:
+        version = metadata.version("govit-rules")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+        version = __version__
+    print(f"govit-rules {version}")
+    packs = ", ".join(f"{pid} {ver}" for pid, ver in shipped_pack_versions())
+    print(f"rule packs: {packs or 'none'}")
+    raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Print the version and the shipped rule packs' versions, and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Options that apply before any command."""
+
+
 # --- errors ---------------------------------------------------------------------------------
 
 
@@ -748,13 +782,9 @@ def explain(
     compiled = _get_pack(jurisdiction, pack, on)
     if rule is not None:
         if rule not in compiled._by_id:
-            import difflib
+            from ._suggest import suggest
 
-            close = difflib.get_close_matches(rule, [r.id for r in compiled.rules], n=1)
-            _fail(
-                f"no rule {rule!r} in pack {compiled.id}"
-                + (f"; did you mean {close[0]!r}?" if close else "")
-            )
+            _fail(f"no rule {rule!r} in pack {compiled.id}{suggest(rule, compiled._by_id)}")
         rules = [compiled.rule(rule)]
     else:
         assert article is not None

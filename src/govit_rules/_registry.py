@@ -16,9 +16,10 @@ from pathlib import Path
 import yaml
 
 from ._pack import CompiledPack, iter_pack_dirs, load_pack
+from ._suggest import suggest
 from .errors import PackNotFoundError, UnknownJurisdictionError
 
-__all__ = ["PackRegistry", "default_registry", "shipped_packs_dir"]
+__all__ = ["PackRegistry", "default_registry", "shipped_pack_versions", "shipped_packs_dir"]
 
 
 def shipped_packs_dir() -> Path:
@@ -31,6 +32,25 @@ def shipped_packs_dir() -> Path:
         pass
     # An editable install or a source checkout: src/govit_rules/../../rulepacks
     return Path(__file__).resolve().parent.parent.parent / "rulepacks"
+
+
+def _pack_head(folder: Path) -> dict[str, object]:
+    """The parsed ``pack.yaml`` of a folder, without loading the pack; ``{}`` if unreadable."""
+    try:
+        with (folder / "pack.yaml").open(encoding="utf-8") as fh:
+            head = yaml.safe_load(fh)
+    except Exception:  # a broken pack shows its problems when it is loaded
+        return {}
+    return head if isinstance(head, dict) else {}
+
+
+def shipped_pack_versions() -> list[tuple[str, str]]:
+    """``(pack id, version)`` of every shipped pack, read from the headers (nothing compiled)."""
+    out = []
+    for folder in iter_pack_dirs(shipped_packs_dir()):
+        head = _pack_head(folder)
+        out.append((str(head.get("pack", folder.name)), str(head.get("version", "?"))))
+    return sorted(out)
 
 
 class PackRegistry:
@@ -47,12 +67,8 @@ class PackRegistry:
             if self._dirs is None:
                 found: dict[str, list[Path]] = {}
                 for d in iter_pack_dirs(self.root):
-                    try:
-                        with (d / "pack.yaml").open(encoding="utf-8") as fh:
-                            head = yaml.safe_load(fh)
-                        jid = str(head["jurisdiction"]["id"])
-                    except Exception:  # a broken pack shows its problems when it is loaded
-                        jid = d.name
+                    place = _pack_head(d).get("jurisdiction")
+                    jid = str(place.get("id", d.name)) if isinstance(place, dict) else d.name
                     found.setdefault(jid, []).append(d)
                 self._dirs = found
             return self._dirs
@@ -74,10 +90,9 @@ class PackRegistry:
         """Every version of a jurisdiction's pack, oldest first."""
         dirs = self._index().get(jurisdiction)
         if not dirs:
-            import difflib
-
-            close = difflib.get_close_matches(jurisdiction, self.jurisdictions(), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            # Ids are matched exactly: 'DAZHOU' is refused with a hint rather than folded,
+            # so that one spelling of an id names a pack in files, verdicts and events alike.
+            hint = suggest(jurisdiction, self.jurisdictions())
             raise UnknownJurisdictionError(
                 f"no rule pack for jurisdiction {jurisdiction!r}{hint} "
                 f"(available: {', '.join(self.jurisdictions()) or 'none'})"
