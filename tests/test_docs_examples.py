@@ -43,6 +43,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -296,10 +297,12 @@ def run_page(page: Page, cwd: Path) -> list[str]:
                 with contextlib.redirect_stdout(io.StringIO()):
                     exec(compile(block.text, where, "exec"), {"__name__": "__docs__"})
             except Exception as exc:
-                failures.append(f"{where}: python block raised {type(exc).__name__}: {exc}")
+                frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == where]
+                at = f"{name}:{block.line + frames[-1].lineno}" if frames else where
+                failures.append(f"{at}: python block raised {type(exc).__name__}: {exc}")
             continue
         if block.lang in RUN_LANGS:
-            failures.extend(_run_shell_block(block, where, cwd))
+            failures.extend(_run_shell_block(block, cwd))
         elif not block.lang and re.search(r"^(\$ |govit-rules )", block.text, re.MULTILINE):
             failures.append(
                 f"{where}: a command in a fence without a language: mark it ```console or "
@@ -308,7 +311,7 @@ def run_page(page: Page, cwd: Path) -> list[str]:
     return failures
 
 
-def _run_shell_block(block: Block, where: str, cwd: Path) -> list[str]:
+def _run_shell_block(block: Block, cwd: Path) -> list[str]:
     failures: list[str] = []
     last = 0
     for cmd in commands_of(block):
@@ -426,6 +429,15 @@ def test_the_exit_code_comes_from_echo_a_comment_or_the_shown_outcome(tmp_path: 
         "$ govit-rules schema project\n",
     )
     assert [c.exit_code for c in commands_of(block)] == [1, 2, 3, None, None]
+
+
+def test_a_failing_python_block_is_reported_at_its_line_of_the_page(tmp_path: Path) -> None:
+    page = tmp_path / "p.md"
+    page.write_text("text\n\n```python\nx = 1\nassert x == 2\n```\n")
+    failures = run_page(parse_page(page), tmp_path)
+    assert len(failures) == 1 and failures[0].startswith(
+        "p.md:5: python block raised AssertionError"
+    )
 
 
 def test_a_transcript_in_a_fence_without_a_language_fails(tmp_path: Path) -> None:
