@@ -543,6 +543,14 @@ class ConditionCompiler:
             raise ValueError(op)
         return f"(None if {guard} else {body})"
 
+    def const(self, value: Any) -> str:
+        """The name a constant is bound to in the compiled module."""
+        return self._const(value)
+
+    def add_source(self, source: str) -> None:
+        """Add generated source (built from checked trees only) to the module."""
+        self._functions.append(source)
+
     def add_function(self, name: str, cond: Cond) -> None:
         self._functions.append(f"def {name}(p):\n    return {self.expr(cond)}\n")
 

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from ._fused import build_status_function
 from ._model import Project
 from ._pack import CompiledPack, CompiledRule, MessageTemplate
 from ._schema import ACTIONS
@@ -42,6 +43,9 @@ S = Status
 _T = TypeVar("_T")
 
 
+_FIELDS: dict[type, set[str]] = {}
+
+
 def _make(cls: type[_T], **values: Any) -> _T:
     """Build an output model from values that are already valid (the evaluator made them).
 
@@ -50,7 +54,11 @@ def _make(cls: type[_T], **values: Any) -> _T:
     """
     obj = object.__new__(cls)
     object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        # One set per output class, shared: every field of an output is always set.
+        fields = _FIELDS[cls] = set(cls.model_fields)  # type: ignore[attr-defined]
+    object.__setattr__(obj, "__pydantic_fields_set__", fields)
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
@@ -95,22 +103,14 @@ def _project_problems(exc: ValidationError) -> list[Problem]:
 class _Ctx:
     """Per-evaluation scratch state; never shared between calls."""
 
-    __slots__ = ("as_of", "missing", "notes", "p", "pack", "refs", "warnings")
+    __slots__ = ("as_of", "p", "pack", "refs", "warnings")
 
     def __init__(self, pack: CompiledPack, p: Project, as_of: date) -> None:
         self.pack = pack
         self.p = p
         self.as_of = as_of
-        self.missing: dict[str, list[str]] = {}
         self.warnings: list[str] = []
-        self.notes: list[InterpretationUsed] = []
         self.refs = pack._refs
-
-    def add_missing(self, rule: CompiledRule, facts: list[str]) -> None:
-        for f in facts:
-            lst = self.missing.setdefault(f, [])
-            if rule.id not in lst:
-                lst.append(rule.id)
 
     def render(
         self, rule: CompiledRule, status: Status, extra: Mapping[str, Any] | None = None
@@ -176,11 +176,13 @@ def evaluate_pack(
             warnings=[_not_in_force_warning(pack, on)],
         )
 
-    findings: list[Finding] = []
+    # What is decided here: every rule's status, the routes, the deadlines' dates and the
+    # outcome. What explains it (findings, messages, missing facts, notes) is recorded as
+    # entries and built by _Explain only when the verdict is read for it.
+    entries: list[_Entry] = []
     not_applicable: list[str] = []
     routes: list[RouteResult] = []
     deadlines: list[DeadlineResult] = []
-    documents: list[RequiredDocument] = []
     counted_unknown = False
     violated = False
     prohibited = False
@@ -195,26 +197,21 @@ def evaluate_pack(
         ref = ctx.refs[rule.id][0]
         scope_all.append(ref)
         if v is True:
-            st = S.satisfied
-            miss: list[str] = []
+            entries.append((rule, S.satisfied, True, True, False, None))
         elif v is False:
-            st = S.out_of_scope
             scope_false.append(ref)
-            miss = []
+            entries.append((rule, S.out_of_scope, True, False, False, None))
         else:
-            st = S.unknown
             scope_unknown = True
-            miss = rule.main_missing(p)
-            for f in miss:
+            for f in rule.main_missing(p):
                 if f not in scope_missing:
                     scope_missing.append(f)
-            ctx.add_missing(rule, miss)
-        findings.append(_finding(ctx, rule, st, miss))
+            entries.append((rule, S.unknown, True, None, False, None))
     if scope_false:
         applicability = _make(
             ApplicabilityResult, applies=False, citations=scope_false, missing_facts=[]
         )
-        return _verdict(ctx, info, applicability, Outcome.not_applicable, findings, [], [], [], [])
+        return _verdict(ctx, info, applicability, Outcome.not_applicable, entries, [], [], [])
     applies: bool | None = None if scope_unknown else True
     applicability = _make(
         ApplicabilityResult, applies=applies, citations=scope_all, missing_facts=scope_missing
@@ -223,6 +220,145 @@ def evaluate_pack(
         counted_unknown = True
 
     stage_rank = p.stage.rank if p.stage is not None else None
+    fused = _fused_for(pack)
+    if fused is not None:
+        prohibited, violated, unknown = fused(
+            p, stage_rank, ctx, entries, not_applicable, routes, deadlines
+        )
+        counted_unknown = counted_unknown or unknown
+    else:
+        prohibited, violated, unknown = _status_loop(
+            pack, p, stage_rank, ctx, entries, not_applicable, routes, deadlines
+        )
+        counted_unknown = counted_unknown or unknown
+
+    if prohibited:
+        outcome = Outcome.prohibited
+    elif violated:
+        outcome = Outcome.non_compliant
+    elif counted_unknown:
+        outcome = Outcome.needs_information
+    else:
+        outcome = Outcome.compliant
+    return _verdict(ctx, info, applicability, outcome, entries, not_applicable, routes, deadlines)
+
+
+# One evaluated rule: (rule, status, when, main, unless, extra). ``extra`` is the list of
+# lacking documents for a documents rule and the DeadlineResult for a deadline rule.
+_Entry = tuple[CompiledRule, Status, Any, Any, Any, Any]
+
+
+class _Explain:
+    """Builds a verdict's explanatory parts from its entries, on first read.
+
+    Building twice (two threads reading one verdict at once) gives equal results; each
+    build works on its own lists and publishes them with one assignment.
+    """
+
+    __slots__ = ("built", "ctx", "entries")
+
+    def __init__(self, ctx: _Ctx, entries: list[_Entry]) -> None:
+        self.ctx = ctx
+        self.entries = entries
+        self.built: dict[str, Any] | None = None
+
+    def __call__(self, name: str) -> Any:
+        built = self.built
+        if built is None:
+            built = self.built = self._build()
+        return built[name]
+
+    def _build(self) -> dict[str, Any]:
+        ctx, p, pack = self.ctx, self.ctx.p, self.ctx.pack
+        findings: list[Finding] = []
+        documents: list[RequiredDocument] = []
+        notes: list[InterpretationUsed] = []
+        missing: dict[str, list[str]] = {}
+
+        def add_missing(rule: CompiledRule, facts: list[str]) -> None:
+            for f in facts:
+                lst = missing.setdefault(f, [])
+                if rule.id not in lst:
+                    lst.append(rule.id)
+
+        for rule, st, w, m, u, extra in self.entries:
+            kind = rule.kind
+            used = ctx.refs[rule.id][3]
+            if used is not None:
+                notes.append(used)
+            if kind == "deadline":
+                if extra.status is S.unknown and m:
+                    add_missing(rule, extra.missing_facts)
+                continue
+            if kind == "scope":
+                miss = rule.main_missing(p) if st is S.unknown else []
+                add_missing(rule, miss)
+            elif kind == "route":
+                miss = rule.when_missing(p) if st is S.unknown else []
+                add_missing(rule, miss)
+            else:
+                miss = _missing_for(rule, p, st, w, m, u)
+                if kind == "prohibition" and st is S.violated and u is None:
+                    # The facts that would establish the exception (and lift the prohibition).
+                    miss = rule.unless_missing(p)
+                    add_missing(rule, miss)
+                if (
+                    kind == "documents"
+                    and extra is None
+                    and st is S.unknown
+                    and "submitted_documents" not in miss
+                ):
+                    miss.append("submitted_documents")
+                if st is S.unknown:
+                    add_missing(rule, miss)
+            if kind == "documents":
+                if w is True:
+                    submitted = p.submitted_documents
+                    ref = ctx.refs[rule.id][0]
+                    for d in rule.documents:
+                        zh, en = pack.documents[d]
+                        documents.append(
+                            _make(
+                                RequiredDocument,
+                                id=d,
+                                zh=zh,
+                                en=en,
+                                rule_id=rule.id,
+                                citation=ref,
+                                submitted=None if submitted is None else d in submitted,
+                            )
+                        )
+                findings.append(_finding(ctx, rule, st, miss, {"missing_documents": extra or []}))
+            else:
+                findings.append(_finding(ctx, rule, st, miss))
+        zh_labels = pack._fact_zh
+        return {
+            "findings": findings,
+            "required_documents": documents,
+            "interpretations": notes,
+            "missing_facts": [
+                _make(MissingFact, fact=f, zh=zh_labels.get(f, f), rules=rules)
+                for f, rules in missing.items()
+            ],
+        }
+
+
+def _status_loop(
+    pack: CompiledPack,
+    p: Project,
+    stage_rank: int | None,
+    ctx: _Ctx,
+    entries: list[_Entry],
+    not_applicable: list[str],
+    routes: list[RouteResult],
+    deadlines: list[DeadlineResult],
+) -> tuple[bool, bool, bool]:
+    """Every non-scope rule's status, one rule at a time.
+
+    The reference for the fused function (:mod:`govit_rules._fused`), and the path of
+    engines that decide conditions their own way (the Rete engine).
+    """
+    prohibited = violated = counted_unknown = False
     for rule in pack._others:
         kind = rule.kind
         not_due = stage_rank is not None and stage_rank < rule.stage_rank
@@ -239,38 +375,24 @@ def evaluate_pack(
                 st = S.satisfied
             elif m is True and w is True:
                 st = S.violated
+                prohibited = True
             else:
                 st = S.unknown
-            miss = _missing_for(rule, p, st, w, m, u)
-            if st is S.violated and u is None:
-                # The facts that would establish the exception (and lift the prohibition).
-                miss = rule.unless_missing(p)
-                ctx.add_missing(rule, miss)
-            if st is S.violated:
-                prohibited = True
-            elif st is S.unknown:
                 counted_unknown = True
-                ctx.add_missing(rule, miss)
-            findings.append(_finding(ctx, rule, st, miss))
+            entries.append((rule, st, w, m, u, None))
         elif kind == "obligation":
             r = rule.main_fn(p)
             if r is True:
                 st = S.satisfied
             elif not_due:
                 st = S.required
-            elif w is None:
+            elif w is None or r is None:
                 st = S.unknown
-            elif r is False:
-                st = S.violated
-            else:
-                st = S.unknown
-            miss = _missing_for(rule, p, st, w, r)
-            if st is S.violated:
-                violated = True
-            elif st is S.unknown:
                 counted_unknown = True
-                ctx.add_missing(rule, miss)
-            findings.append(_finding(ctx, rule, st, miss))
+            else:
+                st = S.violated
+                violated = True
+            entries.append((rule, st, w, r, False, None))
         elif kind == "documents":
             submitted = p.submitted_documents
             lacking = (
@@ -282,65 +404,62 @@ def evaluate_pack(
                 st = S.required
             elif w is None or lacking is None:
                 st = S.unknown
+                counted_unknown = True
             else:
                 st = S.violated
-            miss = _missing_for(rule, p, st, w, True)
-            if lacking is None and st is S.unknown and "submitted_documents" not in miss:
-                miss.append("submitted_documents")
-            if st is S.violated:
                 violated = True
-            elif st is S.unknown:
-                counted_unknown = True
-                ctx.add_missing(rule, miss)
-            if w is True:
-                ref = ctx.refs[rule.id][0]
-                for d in rule.documents:
-                    zh, en = pack.documents[d]
-                    documents.append(
-                        _make(
-                            RequiredDocument,
-                            id=d,
-                            zh=zh,
-                            en=en,
-                            rule_id=rule.id,
-                            citation=ref,
-                            submitted=None if submitted is None else d in submitted,
-                        )
-                    )
-            findings.append(_finding(ctx, rule, st, miss, {"missing_documents": lacking or []}))
+            entries.append((rule, st, w, True, False, lacking))
         elif kind == "route":
             if w is True:
-                st = S.required
-                routes.append(_route(ctx, rule, st, []))
-                findings.append(_finding(ctx, rule, st, []))
+                routes.append(_route(ctx, rule))
+                entries.append((rule, S.required, w, True, False, None))
             else:
-                st = S.unknown
-                miss = rule.when_missing(p)
                 counted_unknown = True
-                ctx.add_missing(rule, miss)
-                findings.append(_finding(ctx, rule, st, miss))
+                entries.append((rule, S.unknown, w, True, False, None))
         elif kind == "deadline":
             result, counts = _deadline(ctx, rule, w, not_due)
             deadlines.append(result)
+            entries.append((rule, result.status, w, counts, False, result))
             if result.status in (S.missed, S.too_early):
                 violated = True
             elif result.status is S.unknown and counts:
                 counted_unknown = True
-                ctx.add_missing(rule, result.missing_facts)
         else:  # pragma: no cover - the loader admits no other kind
             raise AssertionError(kind)
 
-    if prohibited:
-        outcome = Outcome.prohibited
-    elif violated:
-        outcome = Outcome.non_compliant
-    elif counted_unknown:
-        outcome = Outcome.needs_information
-    else:
-        outcome = Outcome.compliant
-    return _verdict(
-        ctx, info, applicability, outcome, findings, not_applicable, routes, deadlines, documents
+    return prohibited, violated, counted_unknown
+
+
+def _fused_for(pack: CompiledPack) -> Any:
+    """The pack's fused status function, generated on first use (None for engine shims).
+
+    An engine that swaps the rules' condition functions (the Rete engine) gets a pack whose
+    rule tuple is another object: the cached function only serves the tuple it was made for.
+    """
+    cache = pack._engine_cache
+    entry = cache.get("_fused")
+    if entry is not None and entry[0] is pack._others:
+        return entry[1]
+    if entry is not None or not all(_plain_fn(r) for r in pack._others):
+        return None
+    fn = build_status_function(
+        pack._others,
+        satisfied=S.satisfied,
+        violated=S.violated,
+        required=S.required,
+        unknown=S.unknown,
+        route=_route,
+        deadline=_deadline,
+        filename=f"<rulepack {pack.id}: status loop>",
     )
+    cache["_fused"] = (pack._others, fn)
+    return fn
+
+
+def _plain_fn(rule: CompiledRule) -> bool:
+    # The pack's own compiled functions carry the pack module's name in their code object.
+    code = getattr(rule.when_fn, "__code__", None)
+    return code is not None and code.co_filename.startswith("<rulepack ")
 
 
 def _missing_for(
@@ -370,9 +489,7 @@ def _finding(
     missing: list[str],
     extra: Mapping[str, Any] | None = None,
 ) -> Finding:
-    ref, also, interp, used, thresholds, stage = ctx.refs[rule.id]
-    if used is not None:
-        ctx.notes.append(used)
+    ref, also, interp, _used, thresholds, stage = ctx.refs[rule.id]
     facts = ctx.p.__dict__
     return _make(
         Finding,
@@ -390,7 +507,12 @@ def _finding(
     )
 
 
-def _route(ctx: _Ctx, rule: CompiledRule, st: Status, missing: list[str]) -> RouteResult:
+def _route(ctx: _Ctx, rule: CompiledRule) -> RouteResult:
+    """The route a rule prescribes; it never depends on the project, so it is built once."""
+    cache = ctx.pack._engine_cache
+    cached = cache.get(rule.id)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     pack = ctx.pack
     steps = []
     final = None
@@ -410,18 +532,20 @@ def _route(ctx: _Ctx, rule: CompiledRule, st: Status, missing: list[str]) -> Rou
             final = authority
     assert rule.route is not None
     title_zh, title_en = pack.routes[rule.route]
-    return _make(
+    result = _make(
         RouteResult,
         route=rule.route,
         title=_make(Text, zh=title_zh, en=title_en),
         rule_id=rule.id,
-        status=st,
+        status=S.required,
         citation=ctx.refs[rule.id][0],
         also_cites=ctx.refs[rule.id][1],
         steps=steps,
         final_approver=final,
-        missing_facts=missing,
+        missing_facts=[],
     )
+    cache[rule.id] = result
+    return result
 
 
 def _deadline(
@@ -507,15 +631,12 @@ def _deadline(
         "anchor_date": anchor_value,
         "done_date": done_value,
     }
-    interp, used = ctx.refs[rule.id][2:4]
-    if used is not None:
-        ctx.notes.append(used)
+    interp = ctx.refs[rule.id][2]
     result = _make(
         DeadlineResult,
         rule_id=rule.id,
         citation=ref,
         status=status,
-        message=ctx.render(rule, status, extra),
         anchor=rule.anchor,
         anchor_date=anchor_value if isinstance(anchor_value, date) else None,
         period=ctx.pack._period_text[rule.id],
@@ -529,6 +650,10 @@ def _deadline(
         calendar=ctx.pack._calendar_name,
         missing_facts=missing,
         interpretation=interp,
+    )
+    # The message is rendered when first read.
+    object.__setattr__(
+        result, "__pydantic_private__", {"_build": lambda _name: ctx.render(rule, status, extra)}
     )
     return result, counts
 
@@ -564,33 +689,25 @@ def _verdict(
     info: PackInfo,
     applicability: ApplicabilityResult,
     outcome: Outcome,
-    findings: list[Finding],
+    entries: list[_Entry],
     not_applicable: list[str],
     routes: list[RouteResult],
     deadlines: list[DeadlineResult],
-    documents: list[RequiredDocument],
 ) -> Verdict:
-    zh_labels = ctx.pack._fact_zh
-    missing = [
-        _make(MissingFact, fact=f, zh=zh_labels.get(f, f), rules=rules)
-        for f, rules in ctx.missing.items()
-    ]
-    return _make(
+    verdict = _make(
         Verdict,
         pack=info,
         as_of=ctx.as_of,
         in_force=True,
         applicability=applicability,
         outcome=outcome,
-        findings=findings,
         not_applicable=not_applicable,
         approval_routes=routes,
         deadlines=deadlines,
-        required_documents=documents,
-        missing_facts=missing,
-        interpretations=ctx.notes,
         warnings=ctx.warnings,
     )
+    object.__setattr__(verdict, "__pydantic_private__", {"_build": _Explain(ctx, entries)})
+    return verdict
 
 
 def _not_in_force_warning(pack: CompiledPack, on: date) -> str:

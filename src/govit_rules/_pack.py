@@ -225,6 +225,9 @@ class CompiledPack:
     _messages: Mapping[str, tuple[Any, frozenset[str]]] = field(default_factory=dict)
     _period_text: Mapping[str, str] = field(default_factory=dict)
     _calendar_name: str = ""
+    # Filled by the evaluator on first use: results that never depend on the project and
+    # the fused status function.
+    _engine_cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def jurisdiction(self) -> str:

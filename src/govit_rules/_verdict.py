@@ -7,9 +7,10 @@ approves?", "when is the budget review due?").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -60,6 +61,86 @@ class Status(StrEnum):
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class _LazyOut(_Out):
+    """A result some of whose fields are built only when first read.
+
+    The evaluator decides statuses, routes and dates eagerly and leaves the explanatory
+    parts (findings with their messages, missing facts, notes) to a builder kept in the
+    model's private state: a caller that reads only the outcome never pays for them. Every
+    way of looking at the whole model (dumping, comparing, copying, pickling) builds them
+    first, so a lazy result is indistinguishable from an eager one.
+    """
+
+    _LAZY: ClassVar[frozenset[str]] = frozenset()
+
+    def __getattr__(self, name: str) -> Any:
+        if name in type(self)._LAZY:
+            private = object.__getattribute__(self, "__pydantic_private__")
+            build: Callable[[str], Any] | None = private.get("_build") if private else None
+            if build is not None:
+                value = build(name)
+                self.__dict__[name] = value
+                return value
+        return super().__getattr__(name)  # type: ignore[misc]
+
+    def materialize(self) -> None:
+        """Build every lazy part now (and those of nested lazy results)."""
+        for name in type(self)._LAZY:
+            if name not in self.__dict__:
+                getattr(self, name)
+        for value in self.__dict__.values():
+            if isinstance(value, _LazyOut):
+                value.materialize()
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, _LazyOut):
+                        item.materialize()
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        self.materialize()
+        return super().model_dump(**kwargs)
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        self.materialize()
+        return super().model_dump_json(**kwargs)
+
+    def model_copy(self, *, update: Any = None, deep: bool = False) -> Any:
+        self.materialize()
+        return super().model_copy(update=update, deep=deep)
+
+    def __eq__(self, other: object) -> bool:
+        self.materialize()
+        if isinstance(other, _LazyOut):
+            other.materialize()
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr_args__(self) -> Any:
+        self.materialize()
+        return super().__repr_args__()
+
+    def __iter__(self) -> Any:
+        self.materialize()
+        return super().__iter__()
+
+    def __copy__(self) -> Any:
+        self.materialize()
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
+        self.materialize()
+        out = super().__deepcopy__(memo)
+        object.__setattr__(out, "__pydantic_private__", None)
+        return out
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self.materialize()
+        state = super().__getstate__()
+        state["__pydantic_private__"] = None
+        return state
 
 
 class CitationRef(_Out):
@@ -120,8 +201,13 @@ class RouteResult(_Out):
     missing_facts: list[str] = []
 
 
-class DeadlineResult(_Out):
-    """A period the project must respect, computed per the Civil Code and the calendar."""
+class DeadlineResult(_LazyOut):
+    """A period the project must respect, computed per the Civil Code and the calendar.
+
+    Dates and the status are decided at evaluation; the message is rendered when first read.
+    """
+
+    _LAZY: ClassVar[frozenset[str]] = frozenset({"message"})
 
     rule_id: str
     citation: CitationRef
@@ -180,8 +266,19 @@ class ApplicabilityResult(_Out):
     missing_facts: list[str] = []
 
 
-class Verdict(_Out):
-    """The full answer of one pack for one project at one date."""
+class Verdict(_LazyOut):
+    """The full answer of one pack for one project at one date.
+
+    The outcome, applicability, approval routes, deadlines (dates and statuses), the rules
+    that do not apply and the warnings are decided by :func:`~govit_rules.evaluate`; the
+    findings, required documents, missing facts and interpretation notes are built when
+    first read (and kept), so a caller that asks only for the outcome, a route or a due
+    date pays only for those.
+    """
+
+    _LAZY: ClassVar[frozenset[str]] = frozenset(
+        {"findings", "required_documents", "missing_facts", "interpretations"}
+    )
 
     pack: PackInfo
     as_of: date
