@@ -411,7 +411,7 @@ def _status_loop(
             entries.append((rule, st, w, True, False, lacking))
         elif kind == "route":
             if w is True:
-                routes.append(_route(ctx, rule))
+                routes.append(_route(pack, rule))
                 entries.append((rule, S.required, w, True, False, None))
             else:
                 counted_unknown = True
@@ -507,13 +507,12 @@ def _finding(
     )
 
 
-def _route(ctx: _Ctx, rule: CompiledRule) -> RouteResult:
+def _route(pack: CompiledPack, rule: CompiledRule) -> RouteResult:
     """The route a rule prescribes; it never depends on the project, so it is built once."""
-    cache = ctx.pack._engine_cache
+    cache = pack._engine_cache
     cached = cache.get(rule.id)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    pack = ctx.pack
     steps = []
     final = None
     for authority, action in rule.steps:
@@ -538,8 +537,8 @@ def _route(ctx: _Ctx, rule: CompiledRule) -> RouteResult:
         title=_make(Text, zh=title_zh, en=title_en),
         rule_id=rule.id,
         status=S.required,
-        citation=ctx.refs[rule.id][0],
-        also_cites=ctx.refs[rule.id][1],
+        citation=pack._refs[rule.id][0],
+        also_cites=pack._refs[rule.id][1],
         steps=steps,
         final_approver=final,
         missing_facts=[],
@@ -714,3 +713,120 @@ def _not_in_force_warning(pack: CompiledPack, on: date) -> str:
     until = pack.in_force_until
     span = f"from {pack.in_force_from}" + (f" until {until}" if until else "")
     return f"{pack.meta.document.title.en} is in force {span}; it was not in force on {on}"
+
+
+# --- compact parts, for verdicts that travel between processes -------------------------
+
+
+def verdict_parts(v: Verdict) -> tuple[Any, ...]:
+    """What a verdict decides, as plain values (no findings, messages or notes).
+
+    :func:`lazy_from_parts` turns them back into a verdict equal to ``v``.
+    """
+    app = v.applicability
+    return (
+        v.outcome.value,
+        v.in_force,
+        app.applies,
+        [_cite_key(c) for c in app.citations],
+        list(app.missing_facts),
+        list(v.not_applicable),
+        [r.rule_id for r in v.approval_routes],
+        [
+            (
+                d.rule_id,
+                d.status.value,
+                d.anchor_date,
+                d.due,
+                d.earliest,
+                d.latest,
+                d.done_date,
+                d.provisional,
+                d.extended,
+                list(d.missing_facts),
+            )
+            for d in v.deadlines
+        ],
+        list(v.warnings),
+    )
+
+
+def _cite_key(c: CitationRef) -> tuple[int, int | None, int | None, int | None]:
+    return (c.article, c.paragraph, c.item, c.sub_item)
+
+
+class _Reevaluate:
+    """The lazy parts of a verdict rebuilt from parts: one full evaluation, on first read."""
+
+    __slots__ = ("full", "on", "pack", "project")
+
+    def __init__(self, pack: CompiledPack, project: Any, on: date) -> None:
+        self.pack, self.project, self.on = pack, project, on
+        self.full: Verdict | None = None
+
+    def verdict(self) -> Verdict:
+        if self.full is None:
+            self.full = evaluate_pack(self.pack, self.project, self.on)
+        return self.full
+
+    def __call__(self, name: str) -> Any:
+        return getattr(self.verdict(), name)
+
+
+def lazy_from_parts(pack: CompiledPack, project: Any, on: date, parts: tuple[Any, ...]) -> Verdict:
+    """A verdict from :func:`verdict_parts`; its explanations are computed when read."""
+    (outcome, in_force, applies, cites, app_missing, na, route_ids, dls, warnings) = parts
+    refs = pack._refs
+    by_key = {_cite_key(refs[r.id][0]): refs[r.id][0] for r in pack._scope}
+    rebuild = _Reevaluate(pack, project, on)
+    routes = [_route(pack, pack.rule(rid)) for rid in route_ids]
+    deadlines = []
+    for rid, status, anchor_date, due, earliest, latest, done_date, prov, ext, miss in dls:
+        rule = pack.rule(rid)
+        d = _make(
+            DeadlineResult,
+            rule_id=rid,
+            citation=refs[rid][0],
+            status=S(status),
+            anchor=rule.anchor,
+            anchor_date=anchor_date,
+            period=pack._period_text[rid],
+            due=due,
+            earliest=earliest,
+            latest=latest,
+            done=rule.done,
+            done_date=done_date,
+            provisional=prov,
+            extended=ext,
+            calendar=pack._calendar_name,
+            missing_facts=miss,
+            interpretation=refs[rid][2],
+        )
+        object.__setattr__(
+            d,
+            "__pydantic_private__",
+            {"_build": lambda _n, rid=rid: rebuild.verdict().deadline(rid).message},
+        )
+        deadlines.append(d)
+    values: dict[str, Any] = {
+        "pack": pack._info,
+        "as_of": on,
+        "in_force": in_force,
+        "applicability": _make(
+            ApplicabilityResult,
+            applies=applies,
+            citations=[by_key[k] for k in cites],
+            missing_facts=app_missing,
+        ),
+        "outcome": Outcome(outcome),
+        "not_applicable": na,
+        "approval_routes": routes,
+        "deadlines": deadlines,
+        "warnings": warnings,
+    }
+    if not in_force:
+        values.update(findings=[], required_documents=[], missing_facts=[], interpretations=[])
+        return _make(Verdict, **values)
+    verdict = _make(Verdict, **values)
+    object.__setattr__(verdict, "__pydantic_private__", {"_build": rebuild})
+    return verdict

@@ -97,7 +97,7 @@ def build_status_function(
             emit(ind, f"add(({r}, st, w, True, False, lacking))")
         elif kind == "route":
             emit(ind, "if w is True:")
-            emit(ind + 1, f"routes.append(_route(ctx, {r}))")
+            emit(ind + 1, f"routes.append(_route(ctx.pack, {r}))")
             emit(ind + 1, f"add(({r}, _REQ, w, True, False, None))")
             emit(ind, "else:")
             emit(ind + 1, "unknown = True")

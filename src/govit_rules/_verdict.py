@@ -111,10 +111,14 @@ class _LazyOut(_Out):
         return super().model_copy(update=update, deep=deep)
 
     def __eq__(self, other: object) -> bool:
+        # Equal when every field is: how the lazy parts were (or will be) built is not
+        # part of the value.
+        if not isinstance(other, BaseModel):
+            return NotImplemented
         self.materialize()
         if isinstance(other, _LazyOut):
             other.materialize()
-        return super().__eq__(other)
+        return type(self) is type(other) and self.__dict__ == other.__dict__
 
     __hash__ = None  # type: ignore[assignment]
 
