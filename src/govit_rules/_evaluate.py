@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from ._compact import finding_row
 from ._fused import build_status_function
 from ._model import Project
 from ._pack import CompiledPack, CompiledRule, MessageTemplate
@@ -255,22 +256,46 @@ class _Explain:
     build works on its own lists and publishes them with one assignment.
     """
 
-    __slots__ = ("built", "ctx", "entries")
+    __slots__ = ("built", "ctx", "entries", "rows")
 
     def __init__(self, ctx: _Ctx, entries: list[_Entry]) -> None:
         self.ctx = ctx
         self.entries = entries
         self.built: dict[str, Any] | None = None
+        self.rows: list[tuple[CompiledRule, Status, list[str], Any]] | None = None
 
     def __call__(self, name: str) -> Any:
         built = self.built
         if built is None:
             built = self.built = self._build()
+        if name == "findings":
+            return self._findings(built["_rows"])
         return built[name]
+
+    def compact_findings(self) -> list[dict[str, Any]]:
+        """The findings as compact rows (no messages): see :mod:`govit_rules._compact`."""
+        built = self.built
+        if built is None:
+            built = self.built = self._build()
+        facts = self.ctx.p.__dict__
+        return [
+            finding_row(rule.id, st.value, miss, {f: facts[f] for f in rule.facts})
+            for rule, st, miss, _extra in built["_rows"]
+        ]
+
+    def _findings(self, rows: list[tuple[CompiledRule, Status, list[str], Any]]) -> list[Finding]:
+        ctx = self.ctx
+        out = []
+        for rule, st, miss, extra in rows:
+            if rule.kind == "documents":
+                out.append(_finding(ctx, rule, st, miss, {"missing_documents": extra or []}))
+            else:
+                out.append(_finding(ctx, rule, st, miss))
+        return out
 
     def _build(self) -> dict[str, Any]:
         ctx, p, pack = self.ctx, self.ctx.p, self.ctx.pack
-        findings: list[Finding] = []
+        rows: list[tuple[CompiledRule, Status, list[str], Any]] = []
         documents: list[RequiredDocument] = []
         notes: list[InterpretationUsed] = []
         missing: dict[str, list[str]] = {}
@@ -311,29 +336,26 @@ class _Explain:
                     miss.append("submitted_documents")
                 if st is S.unknown:
                     add_missing(rule, miss)
-            if kind == "documents":
-                if w is True:
-                    submitted = p.submitted_documents
-                    ref = ctx.refs[rule.id][0]
-                    for d in rule.documents:
-                        zh, en = pack.documents[d]
-                        documents.append(
-                            _make(
-                                RequiredDocument,
-                                id=d,
-                                zh=zh,
-                                en=en,
-                                rule_id=rule.id,
-                                citation=ref,
-                                submitted=None if submitted is None else d in submitted,
-                            )
+            if kind == "documents" and w is True:
+                submitted = p.submitted_documents
+                ref = ctx.refs[rule.id][0]
+                for d in rule.documents:
+                    zh, en = pack.documents[d]
+                    documents.append(
+                        _make(
+                            RequiredDocument,
+                            id=d,
+                            zh=zh,
+                            en=en,
+                            rule_id=rule.id,
+                            citation=ref,
+                            submitted=None if submitted is None else d in submitted,
                         )
-                findings.append(_finding(ctx, rule, st, miss, {"missing_documents": extra or []}))
-            else:
-                findings.append(_finding(ctx, rule, st, miss))
+                    )
+            rows.append((rule, st, miss, extra))
         zh_labels = pack._fact_zh
         return {
-            "findings": findings,
+            "_rows": rows,
             "required_documents": documents,
             "interpretations": notes,
             "missing_facts": [
@@ -505,6 +527,11 @@ def _finding(
         interpretation=interp,
         stage=stage,
     )
+
+
+def route_of(pack: CompiledPack, rule: CompiledRule) -> RouteResult:
+    """The route a route rule prescribes, as verdicts show it."""
+    return _route(pack, rule)
 
 
 def _route(pack: CompiledPack, rule: CompiledRule) -> RouteResult:

@@ -251,6 +251,41 @@ class CompiledPack:
     def rules_citing(self, citation: Citation) -> list[CompiledRule]:
         return [r for r in self.rules if any(c.within(citation) for c in (r.citation, *r.also))]
 
+    # -- what the engines and tools read of a compiled pack ------------------------------
+
+    def fixed_parts(self, rule_id: str) -> tuple[Any, ...]:
+        """(citation, also-cited, interpretation, note, thresholds, stage) of a rule's findings."""
+        return self._refs[rule_id]
+
+    def period_text(self, rule_id: str) -> str:
+        """How a deadline rule's period reads (``within 30 working days`` …)."""
+        return self._period_text[rule_id]
+
+    def fact_labels(self) -> Mapping[str, str]:
+        """The zh label of every project fact."""
+        return self._fact_zh
+
+    def route_result(self, rule_id: str) -> Any:
+        """The route a route rule prescribes (steps, final approver), as in verdicts."""
+        from ._evaluate import route_of
+
+        return route_of(self, self._by_id[rule_id])
+
+    def message_sources(self) -> dict[str, tuple[str, str]]:
+        """Each rule's message (zh, en) as written in the pack, placeholders included."""
+        return {
+            r.id: tuple(  # type: ignore[misc]
+                m if isinstance(m, str) else m.source for m in (r.message_zh, r.message_en)
+            )
+            for r in self.rules
+        }
+
+    def texts(self) -> dict[str, Any]:
+        """The fixed texts compact verdicts refer to (``Verdict.to_json(compact=True)``)."""
+        from ._compact import pack_texts
+
+        return pack_texts(self, self.message_sources())
+
     def evaluate(self, project: Project | Mapping[str, Any], as_of: date | None = None) -> Any:
         """Evaluate one project (see :func:`govit_rules.evaluate`)."""
         from ._evaluate import evaluate_pack

@@ -361,5 +361,15 @@ class Verdict(_LazyOut):
                 return d
         raise KeyError(rule_id)
 
-    def to_json(self, *, indent: int | None = None) -> str:
+    def to_json(self, *, indent: int | None = None, compact: bool = False) -> str:
+        """The verdict as JSON text: every text in full, or ``compact``.
+
+        The compact form names fixed pack texts (citations' renderings, messages, notes,
+        route steps, labels) by id with the pack's content hash instead of repeating them;
+        ``pack.texts()`` serves them once. Both forms have a JSON Schema in ``schemas/``.
+        """
+        if compact:
+            from ._compact import compact_json
+
+            return compact_json(self, indent)
         return self.model_dump_json(indent=indent)
