@@ -21,9 +21,7 @@ from bench import portfolio  # noqa: E402
 
 def _projects(jurisdiction: str, n: int) -> list[dict[str, object]]:
     folder = shipped_packs_dir() / jurisdiction / "examples"
-    return [
-        p.model_dump(mode="json", exclude_none=True) for p in portfolio(n, 11, folder)
-    ]
+    return [p.model_dump(mode="json", exclude_none=True) for p in portfolio(n, 11, folder)]
 
 
 @pytest.mark.parametrize("jurisdiction", ["dazhou", "wendeng"])
@@ -44,7 +42,9 @@ def test_two_workers_give_the_same_verdicts_in_input_order(
     want = [evaluate(p, "dazhou", as_of=AS_OF) for p in projects]
     assert [v.outcome for v in got] == [v.outcome for v in want]
     assert [v.final_approver() for v in got] == [v.final_approver() for v in want]
-    assert [[d.due for d in v.deadlines] for v in got] == [[d.due for d in v.deadlines] for v in want]
+    assert [[d.due for d in v.deadlines] for v in got] == [
+        [d.due for d in v.deadlines] for v in want
+    ]
     # Reading everything gives exactly what evaluate() gives.
     for a, b in zip(got[:40], want[:40], strict=True):
         assert a.to_json() == b.to_json()

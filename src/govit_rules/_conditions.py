@@ -603,7 +603,9 @@ class ConditionCompiler:
         source = "\n".join(self._functions)
         namespace: dict[str, Any] = dict(self._consts)
         namespace["__builtins__"] = {}
-        code = compile(source, filename, "exec")
+        from ._cache import cached_code
+
+        code = cached_code(source, filename)
         exec(code, namespace)  # source generated from the checked tree only, never pack text
         return namespace
 

@@ -46,7 +46,7 @@ from ._schema import (
     RulesFile,
     RuleSpec,
 )
-from ._yaml import LocDict, load_yaml, locate
+from ._yaml import LocDict, load_yaml_cached, locate
 from .errors import PackError, PackNotFoundError, Problem
 
 __all__ = ["CompiledPack", "CompiledRule", "DeadlineSpec", "load_pack"]
@@ -341,7 +341,7 @@ class _Loader:
         except UnicodeDecodeError as exc:
             self.problem(path, (0, 0), "parse", f"not UTF-8: {exc}")
             return None
-        data, problems = load_yaml(self.rel(path), text)
+        data, problems = load_yaml_cached(self.rel(path), text)
         self.problems.extend(problems)
         return data
 
