@@ -156,4 +156,3 @@ def cached_tree(
         lambda data: (decode(marshal.loads(data)), []),
         lambda tp: not tp[1],
     )
-

@@ -21,6 +21,7 @@ from ._model import Project
 from ._pack import CompiledPack, CompiledRule, MessageTemplate
 from ._schema import ACTIONS
 from ._verdict import (
+    AlternativeReading,
     ApplicabilityResult,
     CitationRef,
     DeadlineResult,
@@ -29,6 +30,7 @@ from ._verdict import (
     MissingFact,
     Outcome,
     PackInfo,
+    ReadingResult,
     RequiredDocument,
     RouteResult,
     RouteStepResult,
@@ -208,11 +210,29 @@ def evaluate_pack(
                 if f not in scope_missing:
                     scope_missing.append(f)
             entries.append((rule, S.unknown, True, None, False, None))
+    stage_rank = p.stage.rank if p.stage is not None else None
     if scope_false:
         applicability = _make(
             ApplicabilityResult, applies=False, citations=scope_false, missing_facts=[]
         )
-        return _verdict(ctx, info, applicability, Outcome.not_applicable, entries, [], [], [])
+        # A duty the text carves back in for projects outside the measures (e.g. one
+        # funded by a higher level's allocation) is still checked and reported.
+        carried = pack._carried
+        outcome = Outcome.not_applicable
+        if carried:
+            exempted, uncertain = _exemptions(pack, p, entries, not_applicable)
+            prohibited, violated, _unknown = _status_loop(
+                carried, p, stage_rank, ctx, entries, not_applicable, routes, deadlines, exempted
+            )
+            if uncertain:
+                prohibited, violated, _unknown = _defended(entries, uncertain)
+            if prohibited:
+                outcome = Outcome.prohibited
+            elif violated:
+                outcome = Outcome.non_compliant
+        return _verdict(
+            ctx, info, applicability, outcome, entries, not_applicable, routes, deadlines
+        )
     applies: bool | None = None if scope_unknown else True
     applicability = _make(
         ApplicabilityResult, applies=applies, citations=scope_all, missing_facts=scope_missing
@@ -220,18 +240,19 @@ def evaluate_pack(
     if applies is None:
         counted_unknown = True
 
-    stage_rank = p.stage.rank if p.stage is not None else None
+    exempted, uncertain = _exemptions(pack, p, entries, not_applicable)
     fused = _fused_for(pack)
     if fused is not None:
         prohibited, violated, unknown = fused(
-            p, stage_rank, ctx, entries, not_applicable, routes, deadlines
+            p, stage_rank, ctx, entries, not_applicable, routes, deadlines, exempted
         )
-        counted_unknown = counted_unknown or unknown
     else:
         prohibited, violated, unknown = _status_loop(
-            pack, p, stage_rank, ctx, entries, not_applicable, routes, deadlines
+            pack._others, p, stage_rank, ctx, entries, not_applicable, routes, deadlines, exempted
         )
-        counted_unknown = counted_unknown or unknown
+    if uncertain:
+        prohibited, violated, unknown = _defended(entries, uncertain)
+    counted_unknown = counted_unknown or unknown
 
     if prohibited:
         outcome = Outcome.prohibited
@@ -244,9 +265,142 @@ def evaluate_pack(
     return _verdict(ctx, info, applicability, outcome, entries, not_applicable, routes, deadlines)
 
 
+def _exemptions(
+    pack: CompiledPack, p: Project, entries: list[_Entry], not_applicable: list[str]
+) -> tuple[frozenset[str], dict[str, CompiledRule]]:
+    """The rules an exemption lifts for this project, and those it may lift (unknown).
+
+    An exemption that holds is a finding of its own (status ``exempt``, citing its article)
+    and the rules it lifts do not apply. One whose facts are unknown lifts nothing, but a
+    breach of a rule it might lift is not a breach until the facts are known.
+    """
+    if not pack._exemptions:
+        return frozenset(), {}
+    exempted: set[str] = set()
+    uncertain: dict[str, CompiledRule] = {}
+    for rule in pack._exemptions:
+        w = rule.when_fn(p)
+        e = rule.main_fn(p) if w is not False else False
+        if w is False or e is False:
+            not_applicable.append(rule.id)
+            continue
+        if w is True and e is True:
+            entries.append((rule, S.exempt, w, e, False, None))
+            exempted.update(rule.exempts)
+        else:
+            entries.append((rule, S.unknown, w, e, False, None))
+            for target in rule.exempts:
+                uncertain.setdefault(target, rule)
+    for target in exempted:
+        uncertain.pop(target, None)
+    return frozenset(exempted), uncertain
+
+
+def _defended(
+    entries: list[_Entry], uncertain: Mapping[str, CompiledRule]
+) -> tuple[bool, bool, bool]:
+    """Turn breaches of rules an unknown exemption may lift into unknowns; recount."""
+    prohibited = violated = unknown = False
+    for i, (rule, st, w, m, u, extra) in enumerate(entries):
+        if rule.id in uncertain and st is S.violated:
+            st = S.unknown
+            entries[i] = (rule, st, w, m, u, extra)
+        if rule.kind == "deadline":
+            if st in (S.missed, S.too_early):
+                violated = True
+            elif st is S.unknown and m:
+                unknown = True
+        elif rule.kind in ("scope", "exemption"):
+            unknown = unknown or (rule.kind == "scope" and st is S.unknown)
+        elif st is S.violated:
+            if rule.kind == "prohibition":
+                prohibited = True
+            else:
+                violated = True
+        elif st is S.unknown:
+            unknown = True
+    return prohibited, violated, unknown
+
+
 # One evaluated rule: (rule, status, when, main, unless, extra). ``extra`` is the list of
 # lacking documents for a documents rule and the DeadlineResult for a deadline rule.
 _Entry = tuple[CompiledRule, Status, Any, Any, Any, Any]
+
+
+def _required_document(
+    pack: CompiledPack,
+    rule_id: str,
+    ref: CitationRef,
+    d: str | tuple[str, ...],
+    submitted: frozenset[str] | None,
+) -> RequiredDocument:
+    if isinstance(d, str):
+        zh, en = pack.documents[d]
+        return _make(
+            RequiredDocument,
+            id=d,
+            zh=zh,
+            en=en,
+            rule_id=rule_id,
+            citation=ref,
+            submitted=None if submitted is None else d in submitted,
+            alternatives=[],
+        )
+    # One requirement that any of several documents meets ("A或者B").
+    return _make(
+        RequiredDocument,
+        id=d[0],
+        zh="或".join(pack.documents[x][0] for x in d),
+        en=" or ".join(pack.documents[x][1] for x in d),
+        rule_id=rule_id,
+        citation=ref,
+        submitted=None if submitted is None else not submitted.isdisjoint(d),
+        alternatives=list(d),
+    )
+
+
+def _readings(ctx: _Ctx, entries: list[_Entry]) -> list[AlternativeReading]:
+    """Rules whose other plausible reading decides otherwise for this project."""
+    out: list[AlternativeReading] = []
+    # The alternative is evaluated on a context of its own: its warnings are not the
+    # verdict's (the verdict follows the pack's reading).
+    scratch = _Ctx(ctx.pack, ctx.p, ctx.as_of)
+    stage_rank = ctx.p.stage.rank if ctx.p.stage is not None else None
+    for rule, st, _w, _m, _u, extra in entries:
+        alt = rule.alternative
+        if alt is None:
+            continue
+        alt_entries: list[_Entry] = []
+        alt_deadlines: list[DeadlineResult] = []
+        _status_loop((alt,), ctx.p, stage_rank, scratch, alt_entries, [], [], alt_deadlines)
+        chosen = _reading(st, extra)
+        if alt_entries:
+            other = _reading(alt_entries[0][1], alt_entries[0][5])
+        else:
+            other = _make(
+                ReadingResult, status=S.not_applicable, due=None, earliest=None, latest=None
+            )
+        if other != chosen:
+            note = rule.alternative_note or ("", "")
+            out.append(
+                _make(
+                    AlternativeReading,
+                    rule_id=rule.id,
+                    citation=ctx.refs[rule.id][0],
+                    note=_make(Text, zh=note[0], en=note[1]),
+                    chosen=chosen,
+                    alternative=other,
+                )
+            )
+    return out
+
+
+def _reading(st: Status, extra: Any) -> ReadingResult:
+    if isinstance(extra, DeadlineResult):
+        return _make(
+            ReadingResult, status=st, due=extra.due, earliest=extra.earliest, latest=extra.latest
+        )
+    return _make(ReadingResult, status=st, due=None, earliest=None, latest=None)
 
 
 class _Explain:
@@ -336,25 +490,25 @@ class _Explain:
                     miss.append("submitted_documents")
                 if st is S.unknown:
                     add_missing(rule, miss)
+            if (
+                kind == "obligation"
+                and st is S.unknown
+                and rule.limit is not None
+                and w is True
+                and m is False
+                and getattr(p, rule.limit) is None
+            ):
+                miss = [rule.limit]
+                add_missing(rule, miss)
             if kind == "documents" and w is True:
                 submitted = p.submitted_documents
                 ref = ctx.refs[rule.id][0]
                 for d in rule.documents:
-                    zh, en = pack.documents[d]
-                    documents.append(
-                        _make(
-                            RequiredDocument,
-                            id=d,
-                            zh=zh,
-                            en=en,
-                            rule_id=rule.id,
-                            citation=ref,
-                            submitted=None if submitted is None else d in submitted,
-                        )
-                    )
+                    documents.append(_required_document(pack, rule.id, ref, d, submitted))
             rows.append((rule, st, miss, extra))
         zh_labels = pack._fact_zh
         return {
+            "readings": _readings(ctx, self.entries),
             "_rows": rows,
             "required_documents": documents,
             "interpretations": notes,
@@ -366,7 +520,7 @@ class _Explain:
 
 
 def _status_loop(
-    pack: CompiledPack,
+    rules: tuple[CompiledRule, ...],
     p: Project,
     stage_rank: int | None,
     ctx: _Ctx,
@@ -374,16 +528,21 @@ def _status_loop(
     not_applicable: list[str],
     routes: list[RouteResult],
     deadlines: list[DeadlineResult],
+    exempted: frozenset[str] = frozenset(),
 ) -> tuple[bool, bool, bool]:
-    """Every non-scope rule's status, one rule at a time.
+    """Every rule's status, one rule at a time.
 
     The reference for the fused function (:mod:`govit_rules._fused`), and the path of
     engines that decide conditions their own way (the Rete engine).
     """
     prohibited = violated = counted_unknown = False
-    for rule in pack._others:
+    pack = ctx.pack
+    for rule in rules:
         kind = rule.kind
         not_due = stage_rank is not None and stage_rank < rule.stage_rank
+        if rule.id in exempted:
+            not_applicable.append(rule.id)
+            continue
         w = rule.when_fn(p)
         if w is False:
             not_applicable.append(rule.id)
@@ -411,15 +570,24 @@ def _status_loop(
             elif w is None or r is None:
                 st = S.unknown
                 counted_unknown = True
+            elif rule.limit is not None:
+                # A duty to be met within a time limit (限期整改) is due until the limit.
+                limit = getattr(p, rule.limit)
+                if limit is None:
+                    st = S.unknown
+                    counted_unknown = True
+                elif ctx.as_of <= limit:
+                    st = S.required
+                else:
+                    st = S.violated
+                    violated = True
             else:
                 st = S.violated
                 violated = True
             entries.append((rule, st, w, r, False, None))
         elif kind == "documents":
             submitted = p.submitted_documents
-            lacking = (
-                None if submitted is None else [d for d in rule.documents if d not in submitted]
-            )
+            lacking = None if submitted is None else lacking_documents(rule.documents, submitted)
             if lacking == []:
                 st = S.satisfied
             elif not_due:
@@ -452,6 +620,20 @@ def _status_loop(
     return prohibited, violated, counted_unknown
 
 
+def lacking_documents(
+    documents: tuple[str | tuple[str, ...], ...], submitted: frozenset[str]
+) -> list[str]:
+    """The required documents not submitted; a choice is lacking when none of it is in."""
+    out = []
+    for d in documents:
+        if isinstance(d, str):
+            if d not in submitted:
+                out.append(d)
+        elif submitted.isdisjoint(d):
+            out.append("|".join(d))
+    return out
+
+
 def _fused_for(pack: CompiledPack) -> Any:
     """The pack's fused status function, generated on first use (None for engine shims).
 
@@ -466,6 +648,8 @@ def _fused_for(pack: CompiledPack) -> Any:
         return None
     fn = build_status_function(
         pack._others,
+        exemptable=frozenset(t for r in pack._exemptions for t in r.exempts),
+        lacking=lacking_documents,
         satisfied=S.satisfied,
         violated=S.violated,
         required=S.required,
@@ -637,6 +821,14 @@ def _deadline(
                 fixed, provisional, extended = r.date, provisional or r.provisional, True
             due = fixed
         status = _deadline_status(spec.direction, due, earliest, latest, done_value, ctx.as_of)
+        if done_value is None and rule.shown_by and earliest is not None:
+            # A later step taken before the period could have ended proves it was cut
+            # short, even when the period's own end is not given.
+            later = [d for d in (getattr(p, f) for f in rule.shown_by) if d is not None]
+            if later and min(later) < earliest:
+                status = _deadline_status(
+                    spec.direction, due, earliest, latest, min(later), ctx.as_of
+                )
         if status is S.unknown:
             if rule.done:
                 missing = [rule.done]

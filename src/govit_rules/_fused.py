@@ -17,13 +17,16 @@ from ._conditions import ConditionCompiler, TrueCond
 
 __all__ = ["StatusFunction", "build_status_function"]
 
-# (p, stage_rank, ctx, entries, not_applicable, routes, deadlines) -> (prohibited, violated, unknown)
+# (p, stage_rank, ctx, entries, not_applicable, routes, deadlines, exempted)
+#   -> (prohibited, violated, unknown)
 StatusFunction = Callable[..., tuple[bool, bool, bool]]
 
 
 def build_status_function(
     rules: tuple[Any, ...],
     *,
+    exemptable: frozenset[str],
+    lacking: Callable[..., list[str]],
     satisfied: Any,
     violated: Any,
     required: Any,
@@ -42,6 +45,7 @@ def build_status_function(
         "_UNK": unknown,
         "_route": route,
         "_deadline": deadline,
+        "_lacking": lacking,
     }
 
     def emit(indent: int, line: str) -> None:
@@ -51,15 +55,20 @@ def build_status_function(
         r = f"_r{n}"
         consts[r] = rule
         emit(1, f"# {rule.kind} {n}")
+        ind = 1
+        if rule.id in exemptable:
+            emit(ind, f"if {r}.id in exempted:")
+            emit(ind + 1, f"na({r}.id)")
+            emit(ind, "else:")
+            ind += 1
         if isinstance(rule.when, TrueCond):
-            emit(1, "w = True")
-            ind = 1
+            emit(ind, "w = True")
         else:
-            emit(1, f"w = {cc.expr(rule.when)}")
-            emit(1, "if w is False:")
-            emit(2, f"na({r}.id)")
-            emit(1, "else:")
-            ind = 2
+            emit(ind, f"w = {cc.expr(rule.when)}")
+            emit(ind, "if w is False:")
+            emit(ind + 1, f"na({r}.id)")
+            emit(ind, "else:")
+            ind += 1
         kind = rule.kind
         due = f"stage_rank is not None and stage_rank < {rule.stage_rank}"
         if kind == "prohibition":
@@ -80,12 +89,20 @@ def build_status_function(
             emit(ind + 1, "st = _REQ")
             emit(ind, "elif w is None or m is None:")
             emit(ind + 1, "st = _UNK; unknown = True")
+            if rule.limit is not None:
+                emit(ind, f"elif (lim := p.{rule.limit}) is None:")
+                emit(ind + 1, "st = _UNK; unknown = True")
+                emit(ind, "elif ctx.as_of <= lim:")
+                emit(ind + 1, "st = _REQ")
             emit(ind, "else:")
             emit(ind + 1, "st = _VIO; violated = True")
             emit(ind, f"add(({r}, st, w, m, False, None))")
         elif kind == "documents":
             docs = cc.const(tuple(rule.documents))
-            emit(ind, f"lacking = None if sub is None else [d for d in {docs} if d not in sub]")
+            if all(isinstance(d, str) for d in rule.documents):
+                emit(ind, f"lacking = None if sub is None else [d for d in {docs} if d not in sub]")
+            else:
+                emit(ind, f"lacking = None if sub is None else _lacking({docs}, sub)")
             emit(ind, "if lacking == []:")
             emit(ind + 1, "st = _SAT")
             emit(ind, f"elif {due}:")
@@ -115,7 +132,7 @@ def build_status_function(
             raise AssertionError(kind)
 
     head = [
-        "def _run(p, stage_rank, ctx, entries, na_list, routes, deadlines):",
+        "def _run(p, stage_rank, ctx, entries, na_list, routes, deadlines, exempted):",
         "    add = entries.append",
         "    na = na_list.append",
         "    sub = p.submitted_documents",

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from ._citation import Citation
 
 __all__ = [
+    "AlternativeReading",
     "ApplicabilityResult",
     "CitationRef",
     "DeadlineResult",
@@ -25,6 +26,7 @@ __all__ = [
     "MissingFact",
     "Outcome",
     "PackInfo",
+    "ReadingResult",
     "RequiredDocument",
     "RouteResult",
     "RouteStepResult",
@@ -57,6 +59,7 @@ class Status(StrEnum):
     missed = "missed"
     too_early = "too_early"
     upcoming = "upcoming"
+    exempt = "exempt"
 
 
 class _Out(BaseModel):
@@ -87,9 +90,14 @@ class _LazyOut(_Out):
 
     def materialize(self) -> None:
         """Build every lazy part now (and those of nested lazy results)."""
-        for name in type(self)._LAZY:
-            if name not in self.__dict__:
-                getattr(self, name)
+        values = self.__dict__
+        if any(name not in values for name in type(self)._LAZY):
+            for name in type(self)._LAZY:
+                if name not in values:
+                    getattr(self, name)
+            # Fields in their declared order, however they were read: the JSON keeps it.
+            ordered = {name: values[name] for name in type(self).model_fields}
+            object.__setattr__(self, "__dict__", ordered)
         for value in self.__dict__.values():
             if isinstance(value, _LazyOut):
                 value.materialize()
@@ -233,12 +241,15 @@ class DeadlineResult(_LazyOut):
 
 
 class RequiredDocument(_Out):
+    """A document a rule requires; with ``alternatives``, any one of them satisfies it."""
+
     id: str
     zh: str
     en: str
     rule_id: str
     citation: CitationRef
     submitted: bool | None
+    alternatives: list[str] = []
 
 
 class MissingFact(_Out):
@@ -253,6 +264,29 @@ class InterpretationUsed(_Out):
     rule_id: str
     citation: CitationRef
     note: Text
+
+
+class ReadingResult(_Out):
+    """What one reading of a rule decides: its status and dates."""
+
+    status: Status
+    due: date | None = None
+    earliest: date | None = None
+    latest: date | None = None
+
+
+class AlternativeReading(_Out):
+    """A rule whose other plausible reading decides differently for this project.
+
+    ``chosen`` is what the verdict follows (the pack's reading); ``alternative`` what the
+    other reading would decide; ``note`` says what the two readings are.
+    """
+
+    rule_id: str
+    citation: CitationRef
+    note: Text
+    chosen: ReadingResult
+    alternative: ReadingResult
 
 
 class PackInfo(_Out):
@@ -281,7 +315,7 @@ class Verdict(_LazyOut):
     """
 
     _LAZY: ClassVar[frozenset[str]] = frozenset(
-        {"findings", "required_documents", "missing_facts", "interpretations"}
+        {"findings", "required_documents", "missing_facts", "interpretations", "readings"}
     )
 
     pack: PackInfo
@@ -296,6 +330,7 @@ class Verdict(_LazyOut):
     required_documents: list[RequiredDocument]
     missing_facts: list[MissingFact]
     interpretations: list[InterpretationUsed]
+    readings: list[AlternativeReading] = []
     warnings: list[str] = []
 
     # -- questions a test suite asks -------------------------------------------------------
