@@ -129,8 +129,8 @@ def test_the_features_pack_passes_its_own_article_level_cases() -> None:
 @pytest.mark.parametrize("seed", range(3))
 def test_the_rete_engine_agrees_on_the_features_pack(pack, seed: int) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("durable")
-    from govit_rules._rete import evaluate_rete
     from govit_rules._evaluate import evaluate_pack
+    from govit_rules._rete import evaluate_rete
 
     projects = [
         {**BASE, "total_investment": "49.99"},
