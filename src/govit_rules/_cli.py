@@ -960,7 +960,18 @@ def _load(pack_dir: Path) -> CompiledPack:
 
 
 @app.command(epilog="Example:  govit-rules lint rulepacks/dazhou")
-def lint(pack_dir: _PACK_DIR, fmt: _FORMAT = Fmt.text) -> int:
+def lint(
+    pack_dir: _PACK_DIR,
+    fmt: _FORMAT = Fmt.text,
+    regulations: Annotated[
+        Path | None,
+        typer.Option(
+            "--regulations",
+            help="A folder holding the regulation's text (pack.yaml document.source): "
+            "also check the index's paragraph and item counts and copied wording.",
+        ),
+    ] = None,
+) -> int:
     """Find what a schema cannot see: band gaps and overlaps, dead rules, untested articles.
 
     Reports, as path:line:col: code: message: route-gap / route-overlap (money bands of
@@ -972,7 +983,7 @@ def lint(pack_dir: _PACK_DIR, fmt: _FORMAT = Fmt.text) -> int:
     from ._lint import lint_pack
 
     compiled = _load(pack_dir)
-    problems = lint_pack(compiled)
+    problems = lint_pack(compiled, regulations=regulations)
     if fmt is Fmt.json:
         _dump(
             {
