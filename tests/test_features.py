@@ -145,3 +145,84 @@ def test_the_rete_engine_agrees_on_the_features_pack(pack, seed: int) -> None:  
             evaluate_rete(pack, project, AS_OF).to_json()
             == evaluate_pack(pack, project, AS_OF).to_json()
         )
+
+
+def test_a_named_set_is_one_word_of_the_regulation_defined_once(pack) -> None:  # type: ignore[no-untyped-def]
+    rule = pack.rule("approval.small-exempt")
+    from govit_rules._conditions import tests_of
+
+    [named] = [t for t in tests_of(rule.main) if t.fact == "delivery_mode"]
+    assert named.named == "purchase_of_service"
+    assert {str(v) for v in named.value} == {
+        "purchase_of_service",
+        "enterprise_build_government_buys",
+    }
+
+
+@pytest.mark.parametrize(
+    ("edit", "code", "hint"),
+    [
+        ("{in: purchase_of_service}", "unknown-set", None),
+        ("{in: purchase_of_servise}", "unknown-set", "did you mean 'purchase_of_service'"),
+    ],
+)
+def test_a_mistyped_set_name_is_a_located_error(
+    tmp_path: Path, edit: str, code: str, hint: str | None
+) -> None:
+    import shutil
+
+    shutil.copytree(FEATURES, tmp_path / "p")
+    rules = tmp_path / "p" / "rules" / "main.yaml"
+    text = rules.read_text("utf-8").replace(
+        "{in: purchase_of_service}",
+        edit.replace("service}", "servise}") if hint else "{in: no_such_set}",
+    )
+    rules.write_text(text, "utf-8")
+    with pytest.raises(PackError) as exc:
+        load_pack(tmp_path / "p")
+    msg = str(exc.value)
+    assert code in msg and "main.yaml:" in msg
+    if hint:
+        assert hint in msg
+
+
+def test_lint_asks_for_a_named_set_where_a_rule_lists_kinds_of_work(tmp_path: Path) -> None:
+    import shutil
+
+    from govit_rules._lint import lint_pack
+
+    shutil.copytree(FEATURES, tmp_path / "p")
+    rules = tmp_path / "p" / "rules" / "main.yaml"
+    rules.write_text(
+        rules.read_text("utf-8").replace(
+            "{in: purchase_of_service}", "[purchase_of_service, enterprise_build_government_buys]"
+        ),
+        "utf-8",
+    )
+    problems = lint_pack(load_pack(tmp_path / "p"))
+    assert [p.code for p in problems if p.code == "literal-words"] == ["literal-words"]
+
+
+def test_lint_asks_why_a_word_differs_from_another_packs(tmp_path: Path) -> None:
+    import shutil
+
+    from govit_rules._lint import lint_pack
+
+    for name in ("a", "b"):
+        shutil.copytree(FEATURES, tmp_path / name)
+    b = tmp_path / "b" / "pack.yaml"
+    b.write_text(
+        b.read_text("utf-8").replace(
+            "values: [purchase_of_service, enterprise_build_government_buys]",
+            "values: [purchase_of_service]",
+        ),
+        "utf-8",
+    )
+    codes = [p.code for p in lint_pack(load_pack(tmp_path / "a"))]
+    assert "set-differs" in codes
+    b.write_text(
+        b.read_text("utf-8")
+        + "    interpretation: {zh: 本办法不含企业建设运营。, en: These measures leave out enterprise-run services.}\n",
+        "utf-8",
+    )
+    assert "set-differs" not in [p.code for p in lint_pack(load_pack(tmp_path / "b"))]

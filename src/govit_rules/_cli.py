@@ -628,7 +628,12 @@ def explain_tree(cond: Cond, p: Project) -> dict[str, Any]:
     raise TypeError(cond)  # pragma: no cover
 
 
-_TREE_LABEL = {"scope": "in_scope_if", "prohibition": "prohibits", "obligation": "requires"}
+_TREE_LABEL = {
+    "scope": "in_scope_if",
+    "prohibition": "prohibits",
+    "obligation": "requires",
+    "exemption": "exempt_if",
+}
 
 
 def explain_rule(rule: CompiledRule, p: Project, verdict: Verdict) -> dict[str, Any]:
@@ -672,7 +677,12 @@ def explain_rule(rule: CompiledRule, p: Project, verdict: Verdict) -> dict[str, 
     if rule.kind == "documents":
         submitted = p.submitted_documents
         extra["documents"] = {
-            d: (None if submitted is None else d in submitted) for d in rule.documents
+            ("|".join(d) if isinstance(d, tuple) else d): (
+                None
+                if submitted is None
+                else (not submitted.isdisjoint(d) if isinstance(d, tuple) else d in submitted)
+            )
+            for d in rule.documents
         }
     return {
         "rule": rule.id,

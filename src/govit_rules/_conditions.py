@@ -107,6 +107,7 @@ class Test:
     op: str
     value: Any  # literal, frozenset of literals, or FactRef
     pos: Pos = (0, 0)
+    named: str | None = field(default=None, compare=False)  # the named set the values came from
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +208,8 @@ class ConditionParser:
     problems: list[Problem]
     definitions: Mapping[str, Any] = field(default_factory=dict)
     types: Mapping[str, FactType] = field(default_factory=fact_types)
+    # Named sets of values (pack.yaml ``sets``): name -> (fact, values)
+    sets: Mapping[str, tuple[str, frozenset[Any]]] = field(default_factory=dict)
     _resolving: list[str] = field(default_factory=list)
     _resolved: dict[str, Cond] = field(default_factory=dict)
 
@@ -322,6 +325,25 @@ class ConditionParser:
                 f"use one of: {', '.join(allowed)}",
             )
             return TrueCond()
+        if op in ("in", "not_in") and isinstance(arg, str):
+            # A named set: one word of the regulation ("改建") defined once in pack.yaml.
+            named = self.sets.get(arg)
+            if named is None:
+                known = ", ".join(sorted(self.sets)) or "none"
+                self.problem(
+                    apos,
+                    "unknown-set",
+                    f"no named set {arg!r}{_suggest(arg, self.sets)} (pack.yaml sets: {known})",
+                )
+                return TrueCond()
+            if named[0] != fact:
+                self.problem(
+                    apos,
+                    "bad-value",
+                    f"the set {arg!r} holds values of {named[0]!r}, not of {fact!r}",
+                )
+                return TrueCond()
+            return Test(fact, op, named[1], opos, arg)
         if op in ("in", "not_in") or op in ("contains_any", "contains_all", "contains_none"):
             if not isinstance(arg, list) or not arg:
                 self.problem(apos, "bad-value", f"{op!r} takes a non-empty list")

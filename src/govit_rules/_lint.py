@@ -17,6 +17,10 @@ probably wrong in a well-formed pack:
 * ``missing-interpretation``: a rule citing a damaged article (also through
   ``also_cite``) without an interpretation note;
 * ``pack-warning``: the loader's warnings; plus the problems of test files that do not load;
+* ``literal-words``: a rule listing kinds of work (``project_nature``) or of delivery
+  (``delivery_mode``) instead of naming the regulation's word as a set in pack.yaml
+  ``sets``; ``set-differs``: a set whose word another shipped pack defines with other
+  values, without an interpretation saying why;
 * with the regulation's text at hand (``--regulations DIR``): ``index-mismatch``, an
   article whose paragraphs or items the index counts otherwise than the text, and
   ``copied-text``, a message sharing 16 or more consecutive characters with the text.
@@ -288,6 +292,7 @@ _TREE_NAMES = {
     "scope": "in_scope_if",
     "prohibition": "prohibits",
     "obligation": "requires",
+    "exemption": "exempt_if",
 }
 
 
@@ -648,6 +653,78 @@ def regulation_text(pack: CompiledPack, folder: Path | str | None) -> str | None
         return None
 
 
+# Facts whose values are the regulations' words for kinds of work and of delivery: rules
+# name them through pack.yaml sets, defined once with a note, never listed per rule.
+_WORD_FACTS = ("project_nature", "delivery_mode")
+
+
+def _check_words(pack: CompiledPack) -> list[Problem]:
+    """``literal-words``: a rule listing kinds of work or delivery instead of a named set;
+    ``set-differs``: a named set whose word another shipped pack defines otherwise, with no
+    interpretation note saying why."""
+    out: list[Problem] = []
+    for rule in pack.rules:
+        for _key, tree in _trees(rule):
+            for t in tests_of(tree):
+                if (
+                    t.fact in _WORD_FACTS
+                    and t.op in ("in", "not_in")
+                    and t.named is None
+                    and not isinstance(t.value, FactRef)
+                ):
+                    out.append(
+                        _at(
+                            rule,
+                            "literal-words",
+                            f"rule {rule.id!r} lists {t.fact} values "
+                            f"({', '.join(sorted(_show(v) for v in t.value))}); name the "
+                            "regulation's word as a set in pack.yaml sets and use "
+                            f"{{{t.fact}: {{in: <set>}}}}",
+                        )
+                    )
+    mine = pack.meta.sets
+    if not mine:
+        return out
+    pack_yaml = pack.path / "pack.yaml"
+    raw, _ = load_yaml(pack_yaml)
+    for sibling in sorted(pack.path.parent.iterdir()):
+        if sibling == pack.path or not (sibling / "pack.yaml").is_file():
+            continue
+        other, problems = load_yaml(sibling / "pack.yaml")
+        if problems or not isinstance(other, dict) or not isinstance(other.get("sets"), dict):
+            continue
+        for name, spec in mine.items():
+            for oname, ospec in other["sets"].items():
+                if not isinstance(ospec, dict) or ospec.get("zh") != spec.zh:
+                    continue
+                if ospec.get("fact") != spec.fact:
+                    continue
+                if set(map(str, ospec.get("values") or [])) == set(spec.values):
+                    continue
+                if spec.interpretation is None:
+                    line, col = locate(raw, ("sets", name))
+                    out.append(
+                        Problem(
+                            _shown(pack_yaml),
+                            line,
+                            col,
+                            "set-differs",
+                            f"set {name!r} ({spec.zh}) holds {sorted(spec.values)}, but "
+                            f"{sibling.name}'s {oname!r} ({spec.zh}) holds "
+                            f"{sorted(map(str, ospec.get('values') or []))}; add an "
+                            "interpretation saying why this regulation's word differs",
+                        )
+                    )
+    return out
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def lint_pack(pack: CompiledPack, *, regulations: Path | str | None = None) -> list[Problem]:
     """Every lint problem of a loaded pack, sorted by place.
 
@@ -663,6 +740,7 @@ def lint_pack(pack: CompiledPack, *, regulations: Path | str | None = None) -> l
         out += _check_satisfiable(rule, types)
     out += _check_tests(pack, cases, projects)
     out += _check_damaged(pack)
+    out += _check_words(pack)
     text = regulation_text(pack, regulations)
     if text is not None:
         out += _check_text(pack, text)

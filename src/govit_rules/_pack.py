@@ -331,6 +331,7 @@ class _Loader:
         self.warnings: list[str] = []
         self.hasher = hashlib.sha256()
         self.types = fact_types()
+        self.sets: dict[str, tuple[str, frozenset[Any]]] = {}
 
     def rel(self, path: Path) -> str:
         try:
@@ -486,6 +487,7 @@ def load_pack(path: str | Path) -> CompiledPack:
     _check_unique(ld, pack_path, pack_raw, "authorities", [a.id for a in meta.authorities])
     _check_unique(ld, pack_path, pack_raw, "documents", [d.id for d in meta.documents])
     definitions = pack_raw.get("define", {}) if isinstance(pack_raw, Mapping) else {}
+    ld.sets = _named_sets(ld, pack_path, pack_raw, meta)
 
     compiler = ConditionCompiler()
     env = jinja2.Environment(
@@ -505,7 +507,7 @@ def load_pack(path: str | Path) -> CompiledPack:
             prepared.append(prepared_rule)
     _check_exempts(ld, prepared)
     # named conditions are checked even when no rule uses them
-    parser = ConditionParser(ld.rel(pack_path), ld.problems, definitions, ld.types)
+    parser = ConditionParser(ld.rel(pack_path), ld.problems, definitions, ld.types, ld.sets)
     for name in definitions:
         parser.parse(
             {"use": name}, getattr(pack_raw.get("define"), "pos_of_key", lambda k: (0, 0))(name)
@@ -731,7 +733,7 @@ def _prepare_rule(
             f"{key!r} does not belong in a {spec.kind} rule; it takes: {allowed}",
         )
 
-    parser = ConditionParser(rel, ld.problems, definitions, ld.types)
+    parser = ConditionParser(rel, ld.problems, definitions, ld.types, ld.sets)
 
     def cond(key: str) -> Cond:
         value = raw.get(key)
@@ -981,6 +983,32 @@ def _prepare_alternative(
     return _prepare_rule(
         ld, path, merged, alt_spec, definitions, authorities, documents, routes, env, {}
     )
+
+
+def _named_sets(
+    ld: _Loader, path: Path, raw: Any, meta: PackFile
+) -> dict[str, tuple[str, frozenset[Any]]]:
+    """pack.yaml ``sets``: each word's fact and values, checked like a condition's."""
+    out: dict[str, tuple[str, frozenset[Any]]] = {}
+    parser = ConditionParser(ld.rel(path), ld.problems, {}, ld.types)
+    for name, spec in meta.sets.items():
+        if spec.fact not in ld.types:
+            from ._conditions import _suggest
+
+            ld.problem(
+                path,
+                locate(raw, ("sets", name, "fact")),
+                "unknown-fact",
+                f"no fact {spec.fact!r} in the project model{_suggest(spec.fact, ld.types)}",
+            )
+            continue
+        entry = raw["sets"][name] if isinstance(raw, Mapping) else None
+        listed = entry["values"] if isinstance(entry, Mapping) else spec.values
+        # Checked as the condition {fact: {in: values}}: unknown values are located errors.
+        cond = parser.parse({spec.fact: {"in": listed}}, locate(raw, ("sets", name)))
+        if isinstance(cond, Test):
+            out[name] = (spec.fact, cond.value)
+    return out
 
 
 def _check_exempts(ld: _Loader, prepared: list[dict[str, Any]]) -> None:

@@ -105,6 +105,20 @@ class Named(_Strict):
     en: str
 
 
+class NamedSet(_Strict):
+    """A word of the regulation for a set of values (新建、改建、购买服务 …), defined once.
+
+    ``note`` says which values it covers and why; ``interpretation`` says why this pack's
+    set differs from another shipped pack's set of the same word (lint asks for it).
+    """
+
+    zh: str = Field(min_length=1)
+    fact: str
+    values: list[str] = Field(min_length=1)
+    note: Text
+    interpretation: Text | None = None
+
+
 class CalendarSpec(_Strict):
     extra_rest_days: list[date] = []
     extra_working_days: list[date] = []
@@ -122,6 +136,7 @@ class PackFile(_Strict):
     documents: list[Named] = []
     routes: dict[str, Text] = {}
     calendar: CalendarSpec | None = None
+    sets: dict[str, NamedSet] = {}
     define: dict[str, Any] = {}
 
 
