@@ -1021,6 +1021,53 @@ def lint(
     return 1 if problems else EXIT_OK
 
 
+@app.command("new")
+def new(
+    pack_id: Annotated[str, typer.Argument(help="The new pack's id (lower case, e.g. wuhan).")],
+    text: Annotated[
+        Path, typer.Option("--text", help="The official text of the measures (UTF-8).")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="The pack folder to create (default: rulepacks/<id>)."),
+    ] = None,
+) -> int:
+    """Start a pack from a regulation's text: article index, metadata, rule candidates.
+
+    Writes articles.yaml (every 章/条/款/项 of the text, each article marked not yet
+    encoded), pack.yaml (title, document number, issuer and date where found) and
+    rules/candidates.yaml (thresholds, periods, prohibitions and document lists found, as
+    commented candidates with their citations). See docs/new-jurisdiction.md.
+    """
+    import re as _re
+
+    from ._newpack import new_pack, write_new_pack
+
+    if not _re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", pack_id):
+        _fail(f"a pack id is lower-case letters, digits, '.', '_' or '-'; got {pack_id!r}")
+    try:
+        source = text.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read the text {text}: {exc}")
+    folder = out or Path("rulepacks") / pack_id
+    if folder.exists():
+        _fail(f"{folder} exists already; name another folder with --out")
+    made = new_pack(pack_id, source)
+    if not made.parsed.articles:
+        _fail(f"no article (第一条 …) found in {text}")
+    written = write_new_pack(made, folder, text.name)
+    kinds: dict[str, int] = {}
+    for c in made.candidates:
+        kinds[c.kind] = kinds.get(c.kind, 0) + 1
+    print(
+        f"{folder}: {len(made.parsed.articles)} articles in {len(made.parsed.chapters)} chapters; "
+        f"candidates: " + (", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none")
+    )
+    for path in written:
+        print(f"  wrote {path}")
+    return EXIT_OK
+
+
 # --- test -----------------------------------------------------------------------------------
 
 
