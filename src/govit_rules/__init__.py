@@ -10,6 +10,7 @@ every finding cites its article::
 
 from ._api import (
     evaluate,
+    evaluate_many,
     get_pack,
     jurisdictions,
     load_pack,
@@ -87,6 +88,7 @@ __all__ = [
     "WorkdayCalendar",
     "__version__",
     "evaluate",
+    "evaluate_many",
     "get_pack",
     "jurisdictions",
     "load_pack",

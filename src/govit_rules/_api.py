@@ -6,7 +6,7 @@ over the registry, the loader and the evaluator; JSON in and out, no global muta
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +19,7 @@ from ._verdict import Verdict
 
 __all__ = [
     "evaluate",
+    "evaluate_many",
     "get_pack",
     "jurisdictions",
     "load_pack",
@@ -70,6 +71,36 @@ def evaluate(
     if engine != "compiled":
         raise ValueError(f"unknown engine {engine!r}: use 'compiled' or 'rete'")
     return evaluate_pack(compiled, project, as_of)
+
+
+def evaluate_many(
+    projects: Iterable[Project | Mapping[str, Any] | str | bytes],
+    jurisdiction: str | None = None,
+    *,
+    pack: CompiledPack | str | Path | None = None,
+    workers: int | None = None,
+    as_of: date | None = None,
+) -> Iterator[Verdict]:
+    """Verdicts for many projects, in input order, lazily, optionally over processes.
+
+    ``workers`` > 1 spreads chunks of projects over that many worker processes (each
+    loads the pack once); the verdicts that come back are lazy: reading the outcome, a
+    route or a deadline costs nothing more, and reading findings or messages evaluates
+    that one project again here. An invalid project raises its
+    :class:`~govit_rules.ProjectValidationError` at its place in the sequence.
+    """
+    from ._many import evaluate_many as _many
+
+    on = as_of or date.today()
+    if pack is None:
+        if jurisdiction is None:
+            raise TypeError("evaluate_many() needs a jurisdiction or a pack")
+        compiled = get_pack(jurisdiction, on)
+    elif isinstance(pack, CompiledPack):
+        compiled = pack
+    else:
+        compiled = load_pack(pack)
+    return _many(projects, compiled, workers=workers, as_of=on)
 
 
 def project_schema() -> dict[str, Any]:

@@ -662,7 +662,12 @@ def explain_tree(cond: Cond, p: Project) -> dict[str, Any]:
     raise TypeError(cond)  # pragma: no cover
 
 
-_TREE_LABEL = {"scope": "in_scope_if", "prohibition": "prohibits", "obligation": "requires"}
+_TREE_LABEL = {
+    "scope": "in_scope_if",
+    "prohibition": "prohibits",
+    "obligation": "requires",
+    "exemption": "exempt_if",
+}
 
 
 def explain_rule(rule: CompiledRule, p: Project, verdict: Verdict) -> dict[str, Any]:
@@ -706,7 +711,12 @@ def explain_rule(rule: CompiledRule, p: Project, verdict: Verdict) -> dict[str, 
     if rule.kind == "documents":
         submitted = p.submitted_documents
         extra["documents"] = {
-            d: (None if submitted is None else d in submitted) for d in rule.documents
+            ("|".join(d) if isinstance(d, tuple) else d): (
+                None
+                if submitted is None
+                else (not submitted.isdisjoint(d) if isinstance(d, tuple) else d in submitted)
+            )
+            for d in rule.documents
         }
     return {
         "rule": rule.id,
@@ -990,7 +1000,18 @@ def _load(pack_dir: Path) -> CompiledPack:
 
 
 @app.command(epilog="Example:  govit-rules lint rulepacks/dazhou")
-def lint(pack_dir: _PACK_DIR, fmt: _FORMAT = Fmt.text) -> int:
+def lint(
+    pack_dir: _PACK_DIR,
+    fmt: _FORMAT = Fmt.text,
+    regulations: Annotated[
+        Path | None,
+        typer.Option(
+            "--regulations",
+            help="A folder holding the regulation's text (pack.yaml document.source): "
+            "also check the index's paragraph and item counts and copied wording.",
+        ),
+    ] = None,
+) -> int:
     """Find what a schema cannot see: band gaps and overlaps, dead rules, untested articles.
 
     Reports, as path:line:col: code: message: route-gap / route-overlap (money bands of
@@ -1002,7 +1023,7 @@ def lint(pack_dir: _PACK_DIR, fmt: _FORMAT = Fmt.text) -> int:
     from ._lint import lint_pack
 
     compiled = _load(pack_dir)
-    problems = lint_pack(compiled)
+    problems = lint_pack(compiled, regulations=regulations)
     if fmt is Fmt.json:
         _dump(
             {
@@ -1028,6 +1049,53 @@ def lint(pack_dir: _PACK_DIR, fmt: _FORMAT = Fmt.text) -> int:
             else f"pack {compiled.id}: no lint problems"
         )
     return 1 if problems else EXIT_OK
+
+
+@app.command("new")
+def new(
+    pack_id: Annotated[str, typer.Argument(help="The new pack's id (lower case, e.g. wuhan).")],
+    text: Annotated[
+        Path, typer.Option("--text", help="The official text of the measures (UTF-8).")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="The pack folder to create (default: rulepacks/<id>)."),
+    ] = None,
+) -> int:
+    """Start a pack from a regulation's text: article index, metadata, rule candidates.
+
+    Writes articles.yaml (every 章/条/款/项 of the text, each article marked not yet
+    encoded), pack.yaml (title, document number, issuer and date where found) and
+    rules/candidates.yaml (thresholds, periods, prohibitions and document lists found, as
+    commented candidates with their citations). See docs/new-jurisdiction.md.
+    """
+    import re as _re
+
+    from ._newpack import new_pack, write_new_pack
+
+    if not _re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", pack_id):
+        _fail(f"a pack id is lower-case letters, digits, '.', '_' or '-'; got {pack_id!r}")
+    try:
+        source = text.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read the text {text}: {exc}")
+    folder = out or Path("rulepacks") / pack_id
+    if folder.exists():
+        _fail(f"{folder} exists already; name another folder with --out")
+    made = new_pack(pack_id, source)
+    if not made.parsed.articles:
+        _fail(f"no article (第一条 …) found in {text}")
+    written = write_new_pack(made, folder, text.name)
+    kinds: dict[str, int] = {}
+    for c in made.candidates:
+        kinds[c.kind] = kinds.get(c.kind, 0) + 1
+    print(
+        f"{folder}: {len(made.parsed.articles)} articles in {len(made.parsed.chapters)} chapters; "
+        f"candidates: " + (", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none")
+    )
+    for path in written:
+        print(f"  wrote {path}")
+    return EXIT_OK
 
 
 # --- test -----------------------------------------------------------------------------------

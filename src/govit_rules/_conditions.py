@@ -107,6 +107,7 @@ class Test:
     op: str
     value: Any  # literal, frozenset of literals, or FactRef
     pos: Pos = (0, 0)
+    named: str | None = field(default=None, compare=False)  # the named set the values came from
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +208,8 @@ class ConditionParser:
     problems: list[Problem]
     definitions: Mapping[str, Any] = field(default_factory=dict)
     types: Mapping[str, FactType] = field(default_factory=fact_types)
+    # Named sets of values (pack.yaml ``sets``): name -> (fact, values)
+    sets: Mapping[str, tuple[str, frozenset[Any]]] = field(default_factory=dict)
     _resolving: list[str] = field(default_factory=list)
     _resolved: dict[str, Cond] = field(default_factory=dict)
 
@@ -322,6 +325,25 @@ class ConditionParser:
                 f"use one of: {', '.join(allowed)}",
             )
             return TrueCond()
+        if op in ("in", "not_in") and isinstance(arg, str):
+            # A named set: one word of the regulation ("改建") defined once in pack.yaml.
+            named = self.sets.get(arg)
+            if named is None:
+                known = ", ".join(sorted(self.sets)) or "none"
+                self.problem(
+                    apos,
+                    "unknown-set",
+                    f"no named set {arg!r}{_suggest(arg, self.sets)} (pack.yaml sets: {known})",
+                )
+                return TrueCond()
+            if named[0] != fact:
+                self.problem(
+                    apos,
+                    "bad-value",
+                    f"the set {arg!r} holds values of {named[0]!r}, not of {fact!r}",
+                )
+                return TrueCond()
+            return Test(fact, op, named[1], opos, arg)
         if op in ("in", "not_in") or op in ("contains_any", "contains_all", "contains_none"):
             if not isinstance(arg, list) or not arg:
                 self.problem(apos, "bad-value", f"{op!r} takes a non-empty list")
@@ -543,6 +565,14 @@ class ConditionCompiler:
             raise ValueError(op)
         return f"(None if {guard} else {body})"
 
+    def const(self, value: Any) -> str:
+        """The name a constant is bound to in the compiled module."""
+        return self._const(value)
+
+    def add_source(self, source: str) -> None:
+        """Add generated source (built from checked trees only) to the module."""
+        self._functions.append(source)
+
     def add_function(self, name: str, cond: Cond) -> None:
         self._functions.append(f"def {name}(p):\n    return {self.expr(cond)}\n")
 
@@ -595,7 +625,9 @@ class ConditionCompiler:
         source = "\n".join(self._functions)
         namespace: dict[str, Any] = dict(self._consts)
         namespace["__builtins__"] = {}
-        code = compile(source, filename, "exec")
+        from ._cache import cached_code
+
+        code = cached_code(source, filename)
         exec(code, namespace)  # source generated from the checked tree only, never pack text
         return namespace
 

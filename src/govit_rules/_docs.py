@@ -118,8 +118,12 @@ def _rule_view(
         if action in ("decide", "approve"):
             final = authority
     documents = [
-        {"id": d, "zh": pack.documents.get(d, (d, d))[0], "en": pack.documents.get(d, (d, d))[1]}
-        for d in rule.documents
+        {
+            "id": " | ".join(ids),
+            "zh": "或".join(pack.documents.get(x, (x, x))[0] for x in ids),
+            "en": " or ".join(pack.documents.get(x, (x, x))[1] for x in ids),
+        }
+        for ids in ((d,) if isinstance(d, str) else d for d in rule.documents)
     ]
     pinned = []
     for case in cases:
@@ -138,9 +142,10 @@ def _rule_view(
             "scope": "in scope if",
             "prohibition": "prohibits",
             "obligation": "requires",
+            "exemption": "exempt if",
         }.get(rule.kind),
         "main": cond_text(rule.main)
-        if rule.kind in ("scope", "prohibition", "obligation")
+        if rule.kind in ("scope", "prohibition", "obligation", "exemption")
         else None,
         "unless": cond_text(rule.unless) if rule.unless is not None else None,
         "thresholds": _thresholds(rule),

@@ -15,10 +15,13 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from ._compact import finding_row
+from ._fused import build_status_function
 from ._model import Project
 from ._pack import CompiledPack, CompiledRule, MessageTemplate
 from ._schema import ACTIONS
 from ._verdict import (
+    AlternativeReading,
     ApplicabilityResult,
     CitationRef,
     DeadlineResult,
@@ -27,6 +30,7 @@ from ._verdict import (
     MissingFact,
     Outcome,
     PackInfo,
+    ReadingResult,
     RequiredDocument,
     RouteResult,
     RouteStepResult,
@@ -42,6 +46,9 @@ S = Status
 _T = TypeVar("_T")
 
 
+_FIELDS: dict[type, set[str]] = {}
+
+
 def _make(cls: type[_T], **values: Any) -> _T:
     """Build an output model from values that are already valid (the evaluator made them).
 
@@ -50,7 +57,11 @@ def _make(cls: type[_T], **values: Any) -> _T:
     """
     obj = object.__new__(cls)
     object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        # One set per output class, shared: every field of an output is always set.
+        fields = _FIELDS[cls] = set(cls.model_fields)  # type: ignore[attr-defined]
+    object.__setattr__(obj, "__pydantic_fields_set__", fields)
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
@@ -95,22 +106,14 @@ def _project_problems(exc: ValidationError) -> list[Problem]:
 class _Ctx:
     """Per-evaluation scratch state; never shared between calls."""
 
-    __slots__ = ("as_of", "missing", "notes", "p", "pack", "refs", "warnings")
+    __slots__ = ("as_of", "p", "pack", "refs", "warnings")
 
     def __init__(self, pack: CompiledPack, p: Project, as_of: date) -> None:
         self.pack = pack
         self.p = p
         self.as_of = as_of
-        self.missing: dict[str, list[str]] = {}
         self.warnings: list[str] = []
-        self.notes: list[InterpretationUsed] = []
         self.refs = pack._refs
-
-    def add_missing(self, rule: CompiledRule, facts: list[str]) -> None:
-        for f in facts:
-            lst = self.missing.setdefault(f, [])
-            if rule.id not in lst:
-                lst.append(rule.id)
 
     def render(
         self, rule: CompiledRule, status: Status, extra: Mapping[str, Any] | None = None
@@ -176,11 +179,13 @@ def evaluate_pack(
             warnings=[_not_in_force_warning(pack, on)],
         )
 
-    findings: list[Finding] = []
+    # What is decided here: every rule's status, the routes, the deadlines' dates and the
+    # outcome. What explains it (findings, messages, missing facts, notes) is recorded as
+    # entries and built by _Explain only when the verdict is read for it.
+    entries: list[_Entry] = []
     not_applicable: list[str] = []
     routes: list[RouteResult] = []
     deadlines: list[DeadlineResult] = []
-    documents: list[RequiredDocument] = []
     counted_unknown = False
     violated = False
     prohibited = False
@@ -195,26 +200,39 @@ def evaluate_pack(
         ref = ctx.refs[rule.id][0]
         scope_all.append(ref)
         if v is True:
-            st = S.satisfied
-            miss: list[str] = []
+            entries.append((rule, S.satisfied, True, True, False, None))
         elif v is False:
-            st = S.out_of_scope
             scope_false.append(ref)
-            miss = []
+            entries.append((rule, S.out_of_scope, True, False, False, None))
         else:
-            st = S.unknown
             scope_unknown = True
-            miss = rule.main_missing(p)
-            for f in miss:
+            for f in rule.main_missing(p):
                 if f not in scope_missing:
                     scope_missing.append(f)
-            ctx.add_missing(rule, miss)
-        findings.append(_finding(ctx, rule, st, miss))
+            entries.append((rule, S.unknown, True, None, False, None))
+    stage_rank = p.stage.rank if p.stage is not None else None
     if scope_false:
         applicability = _make(
             ApplicabilityResult, applies=False, citations=scope_false, missing_facts=[]
         )
-        return _verdict(ctx, info, applicability, Outcome.not_applicable, findings, [], [], [], [])
+        # A duty the text carves back in for projects outside the measures (e.g. one
+        # funded by a higher level's allocation) is still checked and reported.
+        carried = pack._carried
+        outcome = Outcome.not_applicable
+        if carried:
+            exempted, uncertain = _exemptions(pack, p, entries, not_applicable)
+            prohibited, violated, _unknown = _status_loop(
+                carried, p, stage_rank, ctx, entries, not_applicable, routes, deadlines, exempted
+            )
+            if uncertain:
+                prohibited, violated, _unknown = _defended(entries, uncertain)
+            if prohibited:
+                outcome = Outcome.prohibited
+            elif violated:
+                outcome = Outcome.non_compliant
+        return _verdict(
+            ctx, info, applicability, outcome, entries, not_applicable, routes, deadlines
+        )
     applies: bool | None = None if scope_unknown else True
     applicability = _make(
         ApplicabilityResult, applies=applies, citations=scope_all, missing_facts=scope_missing
@@ -222,10 +240,309 @@ def evaluate_pack(
     if applies is None:
         counted_unknown = True
 
-    stage_rank = p.stage.rank if p.stage is not None else None
-    for rule in pack._others:
+    exempted, uncertain = _exemptions(pack, p, entries, not_applicable)
+    fused = _fused_for(pack)
+    if fused is not None:
+        prohibited, violated, unknown = fused(
+            p, stage_rank, ctx, entries, not_applicable, routes, deadlines, exempted
+        )
+    else:
+        prohibited, violated, unknown = _status_loop(
+            pack._others, p, stage_rank, ctx, entries, not_applicable, routes, deadlines, exempted
+        )
+    if uncertain:
+        prohibited, violated, unknown = _defended(entries, uncertain)
+    counted_unknown = counted_unknown or unknown
+
+    if prohibited:
+        outcome = Outcome.prohibited
+    elif violated:
+        outcome = Outcome.non_compliant
+    elif counted_unknown:
+        outcome = Outcome.needs_information
+    else:
+        outcome = Outcome.compliant
+    return _verdict(ctx, info, applicability, outcome, entries, not_applicable, routes, deadlines)
+
+
+def _exemptions(
+    pack: CompiledPack, p: Project, entries: list[_Entry], not_applicable: list[str]
+) -> tuple[frozenset[str], dict[str, CompiledRule]]:
+    """The rules an exemption lifts for this project, and those it may lift (unknown).
+
+    An exemption that holds is a finding of its own (status ``exempt``, citing its article)
+    and the rules it lifts do not apply. One whose facts are unknown lifts nothing, but a
+    breach of a rule it might lift is not a breach until the facts are known.
+    """
+    if not pack._exemptions:
+        return frozenset(), {}
+    exempted: set[str] = set()
+    uncertain: dict[str, CompiledRule] = {}
+    for rule in pack._exemptions:
+        w = rule.when_fn(p)
+        e = rule.main_fn(p) if w is not False else False
+        if w is False or e is False:
+            not_applicable.append(rule.id)
+            continue
+        if w is True and e is True:
+            entries.append((rule, S.exempt, w, e, False, None))
+            exempted.update(rule.exempts)
+        else:
+            entries.append((rule, S.unknown, w, e, False, None))
+            for target in rule.exempts:
+                uncertain.setdefault(target, rule)
+    for target in exempted:
+        uncertain.pop(target, None)
+    return frozenset(exempted), uncertain
+
+
+def _defended(
+    entries: list[_Entry], uncertain: Mapping[str, CompiledRule]
+) -> tuple[bool, bool, bool]:
+    """Turn breaches of rules an unknown exemption may lift into unknowns; recount."""
+    prohibited = violated = unknown = False
+    for i, (rule, st, w, m, u, extra) in enumerate(entries):
+        if rule.id in uncertain and st is S.violated:
+            st = S.unknown
+            entries[i] = (rule, st, w, m, u, extra)
+        if rule.kind == "deadline":
+            if st in (S.missed, S.too_early):
+                violated = True
+            elif st is S.unknown and m:
+                unknown = True
+        elif rule.kind in ("scope", "exemption"):
+            unknown = unknown or (rule.kind == "scope" and st is S.unknown)
+        elif st is S.violated:
+            if rule.kind == "prohibition":
+                prohibited = True
+            else:
+                violated = True
+        elif st is S.unknown:
+            unknown = True
+    return prohibited, violated, unknown
+
+
+# One evaluated rule: (rule, status, when, main, unless, extra). ``extra`` is the list of
+# lacking documents for a documents rule and the DeadlineResult for a deadline rule.
+_Entry = tuple[CompiledRule, Status, Any, Any, Any, Any]
+
+
+def _required_document(
+    pack: CompiledPack,
+    rule_id: str,
+    ref: CitationRef,
+    d: str | tuple[str, ...],
+    submitted: frozenset[str] | None,
+) -> RequiredDocument:
+    if isinstance(d, str):
+        zh, en = pack.documents[d]
+        return _make(
+            RequiredDocument,
+            id=d,
+            zh=zh,
+            en=en,
+            rule_id=rule_id,
+            citation=ref,
+            submitted=None if submitted is None else d in submitted,
+            alternatives=[],
+        )
+    # One requirement that any of several documents meets ("A或者B").
+    return _make(
+        RequiredDocument,
+        id=d[0],
+        zh="或".join(pack.documents[x][0] for x in d),
+        en=" or ".join(pack.documents[x][1] for x in d),
+        rule_id=rule_id,
+        citation=ref,
+        submitted=None if submitted is None else not submitted.isdisjoint(d),
+        alternatives=list(d),
+    )
+
+
+def _readings(ctx: _Ctx, entries: list[_Entry]) -> list[AlternativeReading]:
+    """Rules whose other plausible reading decides otherwise for this project."""
+    out: list[AlternativeReading] = []
+    # The alternative is evaluated on a context of its own: its warnings are not the
+    # verdict's (the verdict follows the pack's reading).
+    scratch = _Ctx(ctx.pack, ctx.p, ctx.as_of)
+    stage_rank = ctx.p.stage.rank if ctx.p.stage is not None else None
+    for rule, st, _w, _m, _u, extra in entries:
+        alt = rule.alternative
+        if alt is None:
+            continue
+        alt_entries: list[_Entry] = []
+        alt_deadlines: list[DeadlineResult] = []
+        _status_loop((alt,), ctx.p, stage_rank, scratch, alt_entries, [], [], alt_deadlines)
+        chosen = _reading(st, extra)
+        if alt_entries:
+            other = _reading(alt_entries[0][1], alt_entries[0][5])
+        else:
+            other = _make(
+                ReadingResult, status=S.not_applicable, due=None, earliest=None, latest=None
+            )
+        if other != chosen:
+            note = rule.alternative_note or ("", "")
+            out.append(
+                _make(
+                    AlternativeReading,
+                    rule_id=rule.id,
+                    citation=ctx.refs[rule.id][0],
+                    note=_make(Text, zh=note[0], en=note[1]),
+                    chosen=chosen,
+                    alternative=other,
+                )
+            )
+    return out
+
+
+def _reading(st: Status, extra: Any) -> ReadingResult:
+    if isinstance(extra, DeadlineResult):
+        return _make(
+            ReadingResult, status=st, due=extra.due, earliest=extra.earliest, latest=extra.latest
+        )
+    return _make(ReadingResult, status=st, due=None, earliest=None, latest=None)
+
+
+class _Explain:
+    """Builds a verdict's explanatory parts from its entries, on first read.
+
+    Building twice (two threads reading one verdict at once) gives equal results; each
+    build works on its own lists and publishes them with one assignment.
+    """
+
+    __slots__ = ("built", "ctx", "entries", "rows")
+
+    def __init__(self, ctx: _Ctx, entries: list[_Entry]) -> None:
+        self.ctx = ctx
+        self.entries = entries
+        self.built: dict[str, Any] | None = None
+        self.rows: list[tuple[CompiledRule, Status, list[str], Any]] | None = None
+
+    def __call__(self, name: str) -> Any:
+        built = self.built
+        if built is None:
+            built = self.built = self._build()
+        if name == "findings":
+            return self._findings(built["_rows"])
+        return built[name]
+
+    def compact_findings(self) -> list[dict[str, Any]]:
+        """The findings as compact rows (no messages): see :mod:`govit_rules._compact`."""
+        built = self.built
+        if built is None:
+            built = self.built = self._build()
+        facts = self.ctx.p.__dict__
+        return [
+            finding_row(rule.id, st.value, miss, {f: facts[f] for f in rule.facts})
+            for rule, st, miss, _extra in built["_rows"]
+        ]
+
+    def _findings(self, rows: list[tuple[CompiledRule, Status, list[str], Any]]) -> list[Finding]:
+        ctx = self.ctx
+        out = []
+        for rule, st, miss, extra in rows:
+            if rule.kind == "documents":
+                out.append(_finding(ctx, rule, st, miss, {"missing_documents": extra or []}))
+            else:
+                out.append(_finding(ctx, rule, st, miss))
+        return out
+
+    def _build(self) -> dict[str, Any]:
+        ctx, p, pack = self.ctx, self.ctx.p, self.ctx.pack
+        rows: list[tuple[CompiledRule, Status, list[str], Any]] = []
+        documents: list[RequiredDocument] = []
+        notes: list[InterpretationUsed] = []
+        missing: dict[str, list[str]] = {}
+
+        def add_missing(rule: CompiledRule, facts: list[str]) -> None:
+            for f in facts:
+                lst = missing.setdefault(f, [])
+                if rule.id not in lst:
+                    lst.append(rule.id)
+
+        for rule, st, w, m, u, extra in self.entries:
+            kind = rule.kind
+            used = ctx.refs[rule.id][3]
+            if used is not None:
+                notes.append(used)
+            if kind == "deadline":
+                if extra.status is S.unknown and m:
+                    add_missing(rule, extra.missing_facts)
+                continue
+            if kind == "scope":
+                miss = rule.main_missing(p) if st is S.unknown else []
+                add_missing(rule, miss)
+            elif kind == "route":
+                miss = rule.when_missing(p) if st is S.unknown else []
+                add_missing(rule, miss)
+            else:
+                miss = _missing_for(rule, p, st, w, m, u)
+                if kind == "prohibition" and st is S.violated and u is None:
+                    # The facts that would establish the exception (and lift the prohibition).
+                    miss = rule.unless_missing(p)
+                    add_missing(rule, miss)
+                if (
+                    kind == "documents"
+                    and extra is None
+                    and st is S.unknown
+                    and "submitted_documents" not in miss
+                ):
+                    miss.append("submitted_documents")
+                if st is S.unknown:
+                    add_missing(rule, miss)
+            if (
+                kind == "obligation"
+                and st is S.unknown
+                and rule.limit is not None
+                and w is True
+                and m is False
+                and getattr(p, rule.limit) is None
+            ):
+                miss = [rule.limit]
+                add_missing(rule, miss)
+            if kind == "documents" and w is True:
+                submitted = p.submitted_documents
+                ref = ctx.refs[rule.id][0]
+                for d in rule.documents:
+                    documents.append(_required_document(pack, rule.id, ref, d, submitted))
+            rows.append((rule, st, miss, extra))
+        zh_labels = pack._fact_zh
+        return {
+            "readings": _readings(ctx, self.entries),
+            "_rows": rows,
+            "required_documents": documents,
+            "interpretations": notes,
+            "missing_facts": [
+                _make(MissingFact, fact=f, zh=zh_labels.get(f, f), rules=rules)
+                for f, rules in missing.items()
+            ],
+        }
+
+
+def _status_loop(
+    rules: tuple[CompiledRule, ...],
+    p: Project,
+    stage_rank: int | None,
+    ctx: _Ctx,
+    entries: list[_Entry],
+    not_applicable: list[str],
+    routes: list[RouteResult],
+    deadlines: list[DeadlineResult],
+    exempted: frozenset[str] = frozenset(),
+) -> tuple[bool, bool, bool]:
+    """Every rule's status, one rule at a time.
+
+    The reference for the fused function (:mod:`govit_rules._fused`), and the path of
+    engines that decide conditions their own way (the Rete engine).
+    """
+    prohibited = violated = counted_unknown = False
+    pack = ctx.pack
+    for rule in rules:
         kind = rule.kind
         not_due = stage_rank is not None and stage_rank < rule.stage_rank
+        if rule.id in exempted:
+            not_applicable.append(rule.id)
+            continue
         w = rule.when_fn(p)
         if w is False:
             not_applicable.append(rule.id)
@@ -239,108 +556,116 @@ def evaluate_pack(
                 st = S.satisfied
             elif m is True and w is True:
                 st = S.violated
+                prohibited = True
             else:
                 st = S.unknown
-            miss = _missing_for(rule, p, st, w, m, u)
-            if st is S.violated and u is None:
-                # The facts that would establish the exception (and lift the prohibition).
-                miss = rule.unless_missing(p)
-                ctx.add_missing(rule, miss)
-            if st is S.violated:
-                prohibited = True
-            elif st is S.unknown:
                 counted_unknown = True
-                ctx.add_missing(rule, miss)
-            findings.append(_finding(ctx, rule, st, miss))
+            entries.append((rule, st, w, m, u, None))
         elif kind == "obligation":
             r = rule.main_fn(p)
             if r is True:
                 st = S.satisfied
             elif not_due:
                 st = S.required
-            elif w is None:
+            elif w is None or r is None:
                 st = S.unknown
-            elif r is False:
-                st = S.violated
-            else:
-                st = S.unknown
-            miss = _missing_for(rule, p, st, w, r)
-            if st is S.violated:
-                violated = True
-            elif st is S.unknown:
                 counted_unknown = True
-                ctx.add_missing(rule, miss)
-            findings.append(_finding(ctx, rule, st, miss))
+            elif rule.limit is not None:
+                # A duty to be met within a time limit (限期整改) is due until the limit.
+                limit = getattr(p, rule.limit)
+                if limit is None:
+                    st = S.unknown
+                    counted_unknown = True
+                elif ctx.as_of <= limit:
+                    st = S.required
+                else:
+                    st = S.violated
+                    violated = True
+            else:
+                st = S.violated
+                violated = True
+            entries.append((rule, st, w, r, False, None))
         elif kind == "documents":
             submitted = p.submitted_documents
-            lacking = (
-                None if submitted is None else [d for d in rule.documents if d not in submitted]
-            )
+            lacking = None if submitted is None else lacking_documents(rule.documents, submitted)
             if lacking == []:
                 st = S.satisfied
             elif not_due:
                 st = S.required
             elif w is None or lacking is None:
                 st = S.unknown
+                counted_unknown = True
             else:
                 st = S.violated
-            miss = _missing_for(rule, p, st, w, True)
-            if lacking is None and st is S.unknown and "submitted_documents" not in miss:
-                miss.append("submitted_documents")
-            if st is S.violated:
                 violated = True
-            elif st is S.unknown:
-                counted_unknown = True
-                ctx.add_missing(rule, miss)
-            if w is True:
-                ref = ctx.refs[rule.id][0]
-                for d in rule.documents:
-                    zh, en = pack.documents[d]
-                    documents.append(
-                        _make(
-                            RequiredDocument,
-                            id=d,
-                            zh=zh,
-                            en=en,
-                            rule_id=rule.id,
-                            citation=ref,
-                            submitted=None if submitted is None else d in submitted,
-                        )
-                    )
-            findings.append(_finding(ctx, rule, st, miss, {"missing_documents": lacking or []}))
+            entries.append((rule, st, w, True, False, lacking))
         elif kind == "route":
             if w is True:
-                st = S.required
-                routes.append(_route(ctx, rule, st, []))
-                findings.append(_finding(ctx, rule, st, []))
+                routes.append(_route(pack, rule))
+                entries.append((rule, S.required, w, True, False, None))
             else:
-                st = S.unknown
-                miss = rule.when_missing(p)
                 counted_unknown = True
-                ctx.add_missing(rule, miss)
-                findings.append(_finding(ctx, rule, st, miss))
+                entries.append((rule, S.unknown, w, True, False, None))
         elif kind == "deadline":
             result, counts = _deadline(ctx, rule, w, not_due)
             deadlines.append(result)
+            entries.append((rule, result.status, w, counts, False, result))
             if result.status in (S.missed, S.too_early):
                 violated = True
             elif result.status is S.unknown and counts:
                 counted_unknown = True
-                ctx.add_missing(rule, result.missing_facts)
         else:  # pragma: no cover - the loader admits no other kind
             raise AssertionError(kind)
 
-    if prohibited:
-        outcome = Outcome.prohibited
-    elif violated:
-        outcome = Outcome.non_compliant
-    elif counted_unknown:
-        outcome = Outcome.needs_information
-    else:
-        outcome = Outcome.compliant
-    return _verdict(
-        ctx, info, applicability, outcome, findings, not_applicable, routes, deadlines, documents
+    return prohibited, violated, counted_unknown
+
+
+def lacking_documents(
+    documents: tuple[str | tuple[str, ...], ...], submitted: frozenset[str]
+) -> list[str]:
+    """The required documents not submitted; a choice is lacking when none of it is in."""
+    out = []
+    for d in documents:
+        if isinstance(d, str):
+            if d not in submitted:
+                out.append(d)
+        elif submitted.isdisjoint(d):
+            out.append("|".join(d))
+    return out
+
+
+def _fused_for(pack: CompiledPack) -> Any:
+    """The pack's fused status function, generated on first use (None for engine shims).
+
+    An engine that swaps the rules' condition functions (the Rete engine) gets a pack whose
+    rule tuple is another object: the cached function only serves the tuple it was made for.
+    """
+    cache = pack._engine_cache
+    entry = cache.get("_fused")
+    if entry is not None and entry[0] is pack._others:
+        return entry[1]
+    if entry is not None or not all(_plain_fn(r) for r in pack._others):
+        return None
+    fn = build_status_function(
+        pack._others,
+        exemptable=frozenset(t for r in pack._exemptions for t in r.exempts),
+        lacking=lacking_documents,
+        satisfied=S.satisfied,
+        violated=S.violated,
+        required=S.required,
+        unknown=S.unknown,
+        route=_route,
+        deadline=_deadline,
+        filename=f"<rulepack {pack.id}: status loop>",
     )
+    cache["_fused"] = (pack._others, fn)
+    return fn
+
+
+def _plain_fn(rule: CompiledRule) -> bool:
+    # The pack's own compiled functions carry the pack module's name in their code object.
+    code = getattr(rule.when_fn, "__code__", None)
+    return code is not None and code.co_filename.startswith("<rulepack ")
 
 
 def _missing_for(
@@ -370,9 +695,7 @@ def _finding(
     missing: list[str],
     extra: Mapping[str, Any] | None = None,
 ) -> Finding:
-    ref, also, interp, used, thresholds, stage = ctx.refs[rule.id]
-    if used is not None:
-        ctx.notes.append(used)
+    ref, also, interp, _used, thresholds, stage = ctx.refs[rule.id]
     facts = ctx.p.__dict__
     return _make(
         Finding,
@@ -390,8 +713,17 @@ def _finding(
     )
 
 
-def _route(ctx: _Ctx, rule: CompiledRule, st: Status, missing: list[str]) -> RouteResult:
-    pack = ctx.pack
+def route_of(pack: CompiledPack, rule: CompiledRule) -> RouteResult:
+    """The route a route rule prescribes, as verdicts show it."""
+    return _route(pack, rule)
+
+
+def _route(pack: CompiledPack, rule: CompiledRule) -> RouteResult:
+    """The route a rule prescribes; it never depends on the project, so it is built once."""
+    cache = pack._engine_cache
+    cached = cache.get(rule.id)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     steps = []
     final = None
     for authority, action in rule.steps:
@@ -410,18 +742,20 @@ def _route(ctx: _Ctx, rule: CompiledRule, st: Status, missing: list[str]) -> Rou
             final = authority
     assert rule.route is not None
     title_zh, title_en = pack.routes[rule.route]
-    return _make(
+    result = _make(
         RouteResult,
         route=rule.route,
         title=_make(Text, zh=title_zh, en=title_en),
         rule_id=rule.id,
-        status=st,
-        citation=ctx.refs[rule.id][0],
-        also_cites=ctx.refs[rule.id][1],
+        status=S.required,
+        citation=pack._refs[rule.id][0],
+        also_cites=pack._refs[rule.id][1],
         steps=steps,
         final_approver=final,
-        missing_facts=missing,
+        missing_facts=[],
     )
+    cache[rule.id] = result
+    return result
 
 
 def _deadline(
@@ -487,6 +821,14 @@ def _deadline(
                 fixed, provisional, extended = r.date, provisional or r.provisional, True
             due = fixed
         status = _deadline_status(spec.direction, due, earliest, latest, done_value, ctx.as_of)
+        if done_value is None and rule.shown_by and earliest is not None:
+            # A later step taken before the period could have ended proves it was cut
+            # short, even when the period's own end is not given.
+            later = [d for d in (getattr(p, f) for f in rule.shown_by) if d is not None]
+            if later and min(later) < earliest:
+                status = _deadline_status(
+                    spec.direction, due, earliest, latest, min(later), ctx.as_of
+                )
         if status is S.unknown:
             if rule.done:
                 missing = [rule.done]
@@ -507,15 +849,12 @@ def _deadline(
         "anchor_date": anchor_value,
         "done_date": done_value,
     }
-    interp, used = ctx.refs[rule.id][2:4]
-    if used is not None:
-        ctx.notes.append(used)
+    interp = ctx.refs[rule.id][2]
     result = _make(
         DeadlineResult,
         rule_id=rule.id,
         citation=ref,
         status=status,
-        message=ctx.render(rule, status, extra),
         anchor=rule.anchor,
         anchor_date=anchor_value if isinstance(anchor_value, date) else None,
         period=ctx.pack._period_text[rule.id],
@@ -529,6 +868,10 @@ def _deadline(
         calendar=ctx.pack._calendar_name,
         missing_facts=missing,
         interpretation=interp,
+    )
+    # The message is rendered when first read.
+    object.__setattr__(
+        result, "__pydantic_private__", {"_build": lambda _name: ctx.render(rule, status, extra)}
     )
     return result, counts
 
@@ -564,36 +907,145 @@ def _verdict(
     info: PackInfo,
     applicability: ApplicabilityResult,
     outcome: Outcome,
-    findings: list[Finding],
+    entries: list[_Entry],
     not_applicable: list[str],
     routes: list[RouteResult],
     deadlines: list[DeadlineResult],
-    documents: list[RequiredDocument],
 ) -> Verdict:
-    zh_labels = ctx.pack._fact_zh
-    missing = [
-        _make(MissingFact, fact=f, zh=zh_labels.get(f, f), rules=rules)
-        for f, rules in ctx.missing.items()
-    ]
-    return _make(
+    verdict = _make(
         Verdict,
         pack=info,
         as_of=ctx.as_of,
         in_force=True,
         applicability=applicability,
         outcome=outcome,
-        findings=findings,
         not_applicable=not_applicable,
         approval_routes=routes,
         deadlines=deadlines,
-        required_documents=documents,
-        missing_facts=missing,
-        interpretations=ctx.notes,
         warnings=ctx.warnings,
     )
+    object.__setattr__(verdict, "__pydantic_private__", {"_build": _Explain(ctx, entries)})
+    return verdict
 
 
 def _not_in_force_warning(pack: CompiledPack, on: date) -> str:
     until = pack.in_force_until
     span = f"from {pack.in_force_from}" + (f" until {until}" if until else "")
     return f"{pack.meta.document.title.en} is in force {span}; it was not in force on {on}"
+
+
+# --- compact parts, for verdicts that travel between processes -------------------------
+
+
+def verdict_parts(v: Verdict) -> tuple[Any, ...]:
+    """What a verdict decides, as plain values (no findings, messages or notes).
+
+    :func:`lazy_from_parts` turns them back into a verdict equal to ``v``.
+    """
+    app = v.applicability
+    return (
+        v.outcome.value,
+        v.in_force,
+        app.applies,
+        [_cite_key(c) for c in app.citations],
+        list(app.missing_facts),
+        list(v.not_applicable),
+        [r.rule_id for r in v.approval_routes],
+        [
+            (
+                d.rule_id,
+                d.status.value,
+                d.anchor_date,
+                d.due,
+                d.earliest,
+                d.latest,
+                d.done_date,
+                d.provisional,
+                d.extended,
+                list(d.missing_facts),
+            )
+            for d in v.deadlines
+        ],
+        list(v.warnings),
+    )
+
+
+def _cite_key(c: CitationRef) -> tuple[int, int | None, int | None, int | None]:
+    return (c.article, c.paragraph, c.item, c.sub_item)
+
+
+class _Reevaluate:
+    """The lazy parts of a verdict rebuilt from parts: one full evaluation, on first read."""
+
+    __slots__ = ("full", "on", "pack", "project")
+
+    def __init__(self, pack: CompiledPack, project: Any, on: date) -> None:
+        self.pack, self.project, self.on = pack, project, on
+        self.full: Verdict | None = None
+
+    def verdict(self) -> Verdict:
+        if self.full is None:
+            self.full = evaluate_pack(self.pack, self.project, self.on)
+        return self.full
+
+    def __call__(self, name: str) -> Any:
+        return getattr(self.verdict(), name)
+
+
+def lazy_from_parts(pack: CompiledPack, project: Any, on: date, parts: tuple[Any, ...]) -> Verdict:
+    """A verdict from :func:`verdict_parts`; its explanations are computed when read."""
+    (outcome, in_force, applies, cites, app_missing, na, route_ids, dls, warnings) = parts
+    refs = pack._refs
+    by_key = {_cite_key(refs[r.id][0]): refs[r.id][0] for r in pack._scope}
+    rebuild = _Reevaluate(pack, project, on)
+    routes = [_route(pack, pack.rule(rid)) for rid in route_ids]
+    deadlines = []
+    for rid, status, anchor_date, due, earliest, latest, done_date, prov, ext, miss in dls:
+        rule = pack.rule(rid)
+        d = _make(
+            DeadlineResult,
+            rule_id=rid,
+            citation=refs[rid][0],
+            status=S(status),
+            anchor=rule.anchor,
+            anchor_date=anchor_date,
+            period=pack._period_text[rid],
+            due=due,
+            earliest=earliest,
+            latest=latest,
+            done=rule.done,
+            done_date=done_date,
+            provisional=prov,
+            extended=ext,
+            calendar=pack._calendar_name,
+            missing_facts=miss,
+            interpretation=refs[rid][2],
+        )
+        object.__setattr__(
+            d,
+            "__pydantic_private__",
+            {"_build": lambda _n, rid=rid: rebuild.verdict().deadline(rid).message},
+        )
+        deadlines.append(d)
+    values: dict[str, Any] = {
+        "pack": pack._info,
+        "as_of": on,
+        "in_force": in_force,
+        "applicability": _make(
+            ApplicabilityResult,
+            applies=applies,
+            citations=[by_key[k] for k in cites],
+            missing_facts=app_missing,
+        ),
+        "outcome": Outcome(outcome),
+        "not_applicable": na,
+        "approval_routes": routes,
+        "deadlines": deadlines,
+        "warnings": warnings,
+    }
+    if not in_force:
+        values.update(findings=[], required_documents=[], missing_facts=[], interpretations=[])
+        return _make(Verdict, **values)
+    verdict = _make(Verdict, **values)
+    object.__setattr__(verdict, "__pydantic_private__", {"_build": rebuild})
+    return verdict

@@ -16,7 +16,14 @@ probably wrong in a well-formed pack:
 * ``untested-anchor``: a deadline whose anchor fact no test case gives;
 * ``missing-interpretation``: a rule citing a damaged article (also through
   ``also_cite``) without an interpretation note;
-* ``pack-warning``: the loader's warnings; plus the problems of test files that do not load.
+* ``pack-warning``: the loader's warnings; plus the problems of test files that do not load;
+* ``literal-words``: a rule listing kinds of work (``project_nature``) or of delivery
+  (``delivery_mode``) instead of naming the regulation's word as a set in pack.yaml
+  ``sets``; ``set-differs``: a set whose word another shipped pack defines with other
+  values, without an interpretation saying why;
+* with the regulation's text at hand (``--regulations DIR``): ``index-mismatch``, an
+  article whose paragraphs or items the index counts otherwise than the text, and
+  ``copied-text``, a message sharing 16 or more consecutive characters with the text.
 
 A problem that is intended is acknowledged with a YAML comment on the rule's first line
 or on the line just above it: ``# lint: allow route-gap`` (several codes: comma-separated).
@@ -30,6 +37,7 @@ comparing two facts is left alone).
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -58,12 +66,14 @@ from ._conditions import (
     tests_of,
 )
 from ._coverage import case_citation, load_cases, pins
+from ._lawtext import parse_regulation
 from ._model import Project
 from ._pack import CompiledPack, CompiledRule
 from ._testing import LoadedCase
+from ._yaml import load_yaml, locate
 from .errors import GovitRulesError, Problem
 
-__all__ = ["cond_text", "lint_pack"]
+__all__ = ["cond_text", "lint_pack", "regulation_text"]
 
 _MAX_COMBOS = 20_000
 _ORDER_OPS = (*NUMERIC_OPS, *DATE_OPS)
@@ -282,6 +292,7 @@ _TREE_NAMES = {
     "scope": "in_scope_if",
     "prohibition": "prohibits",
     "obligation": "requires",
+    "exemption": "exempt_if",
 }
 
 
@@ -547,8 +558,179 @@ def _check_damaged(pack: CompiledPack) -> list[Problem]:
     return out
 
 
-def lint_pack(pack: CompiledPack) -> list[Problem]:
-    """Every lint problem of a loaded pack, sorted by place."""
+_COPY_RUN = 16  # consecutive characters a message may share with the regulation, minus one
+_NOT_TEXT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|[\s，。；：、,.;:（）()“”\"'《》!?！？]")
+
+
+def _plain_text(text: str) -> str:
+    """Text without placeholders, white space and punctuation, for comparing wordings."""
+    return _NOT_TEXT.sub("", text)
+
+
+def _check_text(pack: CompiledPack, text: str) -> list[Problem]:
+    """The pack against its regulation's text: the index's counts, and copied wording.
+
+    ``index-mismatch``: an article whose paragraphs (款) or items (项) the index counts
+    otherwise than the text (citations to a paragraph that does not exist follow from it).
+    ``copied-text``: a message sharing 16 or more consecutive characters with the text;
+    messages say in our own words what the law requires and cite it by number.
+    """
+    out: list[Problem] = []
+    parsed = parse_regulation(text)
+    articles_path = pack.path / "articles.yaml"
+    raw, _ = load_yaml(articles_path)
+    try:
+        shown = str(articles_path.relative_to(Path.cwd()))
+    except ValueError:
+        shown = str(articles_path)
+    positions: dict[int, tuple[int, int]] = {}
+    for i, entry in enumerate(raw.get("articles", []) if isinstance(raw, dict) else []):
+        if isinstance(entry, dict) and isinstance(entry.get("article"), int):
+            positions[entry["article"]] = locate(raw, ("articles", i))
+    for number, info in sorted(pack.articles.items()):
+        found = parsed.article(number)
+        line, col = positions.get(number, (1, 1))
+        if found is None:
+            out.append(
+                Problem(
+                    shown,
+                    line,
+                    col,
+                    "index-mismatch",
+                    f"article {number} is not in the regulation's text "
+                    f"({len(parsed.articles)} articles found)",
+                )
+            )
+            continue
+        items = {p: n for p, n in info.items.items() if n}
+        if found.paragraph_count != info.paragraphs or found.item_counts() != items:
+            out.append(
+                Problem(
+                    shown,
+                    line,
+                    col,
+                    "index-mismatch",
+                    f"article {number}: the text has {found.paragraph_count} paragraph(s)"
+                    f"{_items_text(found.item_counts())}; the index says {info.paragraphs}"
+                    f"{_items_text(items)}",
+                )
+            )
+    windows: set[str] = set()
+    plain = _plain_text(text)
+    for i in range(len(plain) - _COPY_RUN + 1):
+        windows.add(plain[i : i + _COPY_RUN])
+    for rule, zh in pack.message_sources().items():
+        message = _plain_text(zh[0])
+        for i in range(len(message) - _COPY_RUN + 1):
+            if message[i : i + _COPY_RUN] in windows:
+                out.append(
+                    _at(
+                        pack.rule(rule),
+                        "copied-text",
+                        f"rule {rule!r}'s message repeats the regulation word for word "
+                        f"({message[i : i + _COPY_RUN]}…); say it in our own words and cite it",
+                    )
+                )
+                break
+    return out
+
+
+def _items_text(items: Mapping[int, int]) -> str:
+    if not items:
+        return ""
+    return " with items " + ", ".join(f"{n} in paragraph {p}" for p, n in sorted(items.items()))
+
+
+def regulation_text(pack: CompiledPack, folder: Path | str | None) -> str | None:
+    """The text of the pack's regulation (``document.source``) in ``folder``, if there."""
+    source = pack.meta.document.source
+    if folder is None or not source:
+        return None
+    path = Path(folder) / source
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+# Facts whose values are the regulations' words for kinds of work and of delivery: rules
+# name them through pack.yaml sets, defined once with a note, never listed per rule.
+_WORD_FACTS = ("project_nature", "delivery_mode")
+
+
+def _check_words(pack: CompiledPack) -> list[Problem]:
+    """``literal-words``: a rule listing kinds of work or delivery instead of a named set;
+    ``set-differs``: a named set whose word another shipped pack defines otherwise, with no
+    interpretation note saying why."""
+    out: list[Problem] = []
+    for rule in pack.rules:
+        for _key, tree in _trees(rule):
+            for t in tests_of(tree):
+                if (
+                    t.fact in _WORD_FACTS
+                    and t.op in ("in", "not_in")
+                    and t.named is None
+                    and not isinstance(t.value, FactRef)
+                ):
+                    out.append(
+                        _at(
+                            rule,
+                            "literal-words",
+                            f"rule {rule.id!r} lists {t.fact} values "
+                            f"({', '.join(sorted(_show(v) for v in t.value))}); name the "
+                            "regulation's word as a set in pack.yaml sets and use "
+                            f"{{{t.fact}: {{in: <set>}}}}",
+                        )
+                    )
+    mine = pack.meta.sets
+    if not mine:
+        return out
+    pack_yaml = pack.path / "pack.yaml"
+    raw, _ = load_yaml(pack_yaml)
+    for sibling in sorted(pack.path.parent.iterdir()):
+        if sibling == pack.path or not (sibling / "pack.yaml").is_file():
+            continue
+        other, problems = load_yaml(sibling / "pack.yaml")
+        if problems or not isinstance(other, dict) or not isinstance(other.get("sets"), dict):
+            continue
+        for name, spec in mine.items():
+            for oname, ospec in other["sets"].items():
+                if not isinstance(ospec, dict) or ospec.get("zh") != spec.zh:
+                    continue
+                if ospec.get("fact") != spec.fact:
+                    continue
+                if set(map(str, ospec.get("values") or [])) == set(spec.values):
+                    continue
+                if spec.interpretation is None:
+                    line, col = locate(raw, ("sets", name))
+                    out.append(
+                        Problem(
+                            _shown(pack_yaml),
+                            line,
+                            col,
+                            "set-differs",
+                            f"set {name!r} ({spec.zh}) holds {sorted(spec.values)}, but "
+                            f"{sibling.name}'s {oname!r} ({spec.zh}) holds "
+                            f"{sorted(map(str, ospec.get('values') or []))}; add an "
+                            "interpretation saying why this regulation's word differs",
+                        )
+                    )
+    return out
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def lint_pack(pack: CompiledPack, *, regulations: Path | str | None = None) -> list[Problem]:
+    """Every lint problem of a loaded pack, sorted by place.
+
+    With ``regulations`` (a folder holding the pack's ``document.source`` file), the
+    index and the messages are also checked against the regulation's text.
+    """
     types = fact_types()
     cases, problems = load_cases(pack)
     projects = _case_projects(cases)
@@ -558,6 +740,10 @@ def lint_pack(pack: CompiledPack) -> list[Problem]:
         out += _check_satisfiable(rule, types)
     out += _check_tests(pack, cases, projects)
     out += _check_damaged(pack)
+    out += _check_words(pack)
+    text = regulation_text(pack, regulations)
+    if text is not None:
+        out += _check_text(pack, text)
     pack_yaml = pack.path / "pack.yaml"
     try:
         shown = str(pack_yaml.relative_to(Path.cwd()))

@@ -957,6 +957,12 @@ class Project(BaseModel):
         "Last day on which the approval (核准文件) is valid; construction must start by then.",
         Stage.construction,
     )
+    rectification_due_on: date | None = _fact(
+        "整改期限",
+        "Last day of the time limit set for rectifying a finding (限期整改) or for merging "
+        "systems step by step (逐步归并); until then such a duty is due, not yet breached.",
+        Stage.operation,
+    )
 
     # --- documents ------------------------------------------------------------------------
     submitted_documents: frozenset[str] | None = _fact(

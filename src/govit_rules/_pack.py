@@ -46,7 +46,7 @@ from ._schema import (
     RulesFile,
     RuleSpec,
 )
-from ._yaml import LocDict, load_yaml, locate
+from ._yaml import LocDict, load_yaml_cached, locate
 from .errors import PackError, PackNotFoundError, Problem
 
 __all__ = ["CompiledPack", "CompiledRule", "DeadlineSpec", "load_pack"]
@@ -55,12 +55,26 @@ _KIND_KEYS: dict[str, tuple[set[str], set[str]]] = {
     # kind: (required keys, allowed optional keys) beyond the common ones
     "scope": ({"in_scope_if"}, set()),
     "prohibition": ({"prohibits"}, {"unless", "when"}),
-    "obligation": ({"requires"}, {"when", "stage"}),
+    "obligation": ({"requires"}, {"when", "stage", "limit"}),
     "documents": ({"documents"}, {"when", "stage"}),
     "route": ({"route", "steps"}, {"when"}),
-    "deadline": (set(), {"anchor", "when", "stage", "within", "at_least", "window", "by", "done"}),
+    "deadline": (
+        set(),
+        {"anchor", "when", "stage", "within", "at_least", "window", "by", "done", "shown_by"},
+    ),
+    "exemption": ({"exempt_if", "exempts"}, {"when"}),
 }
-_COMMON = {"id", "kind", "cite", "also_cite", "title", "message", "interpretation"}
+_COMMON = {
+    "id",
+    "kind",
+    "cite",
+    "also_cite",
+    "title",
+    "message",
+    "interpretation",
+    "despite_scope",
+    "alternative",
+}
 _KIND_SPECIFIC = {k for req, opt in _KIND_KEYS.values() for k in req | opt}
 
 
@@ -170,6 +184,13 @@ class CompiledRule:
     source: str = ""
     template_vars: frozenset[str] = frozenset()
     stage_rank: int = -1  # rank of ``stage``; -1 when the duty is due at every stage
+    # documents: each entry one id, or a tuple of ids any one of which satisfies it
+    exempts: tuple[str, ...] = ()  # exemption: the rules whose duty it lifts
+    limit: str | None = None  # obligation: the date fact until which the duty is only due
+    shown_by: tuple[str, ...] = ()  # deadline: later events whose dates prove the period cut
+    despite_scope: bool = False  # evaluated even for a project outside the measures' scope
+    alternative: CompiledRule | None = None  # the other plausible reading, if the pack names one
+    alternative_note: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,11 +241,16 @@ class CompiledPack:
     _info: Any = None
     _scope: tuple[CompiledRule, ...] = ()
     _others: tuple[CompiledRule, ...] = ()
+    _exemptions: tuple[CompiledRule, ...] = ()
+    _carried: tuple[CompiledRule, ...] = ()  # rules checked even outside the scope
     _anchor_stage: Mapping[str, Stage] = field(default_factory=dict)
     _fact_zh: Mapping[str, str] = field(default_factory=dict)
     _messages: Mapping[str, tuple[Any, frozenset[str]]] = field(default_factory=dict)
     _period_text: Mapping[str, str] = field(default_factory=dict)
     _calendar_name: str = ""
+    # Filled by the evaluator on first use: results that never depend on the project and
+    # the fused status function.
+    _engine_cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def jurisdiction(self) -> str:
@@ -248,6 +274,41 @@ class CompiledPack:
     def rules_citing(self, citation: Citation) -> list[CompiledRule]:
         return [r for r in self.rules if any(c.within(citation) for c in (r.citation, *r.also))]
 
+    # -- what the engines and tools read of a compiled pack ------------------------------
+
+    def fixed_parts(self, rule_id: str) -> tuple[Any, ...]:
+        """(citation, also-cited, interpretation, note, thresholds, stage) of a rule's findings."""
+        return self._refs[rule_id]
+
+    def period_text(self, rule_id: str) -> str:
+        """How a deadline rule's period reads (``within 30 working days`` …)."""
+        return self._period_text[rule_id]
+
+    def fact_labels(self) -> Mapping[str, str]:
+        """The zh label of every project fact."""
+        return self._fact_zh
+
+    def route_result(self, rule_id: str) -> Any:
+        """The route a route rule prescribes (steps, final approver), as in verdicts."""
+        from ._evaluate import route_of
+
+        return route_of(self, self._by_id[rule_id])
+
+    def message_sources(self) -> dict[str, tuple[str, str]]:
+        """Each rule's message (zh, en) as written in the pack, placeholders included."""
+        return {
+            r.id: tuple(  # type: ignore[misc]
+                m if isinstance(m, str) else m.source for m in (r.message_zh, r.message_en)
+            )
+            for r in self.rules
+        }
+
+    def texts(self) -> dict[str, Any]:
+        """The fixed texts compact verdicts refer to (``Verdict.to_json(compact=True)``)."""
+        from ._compact import pack_texts
+
+        return pack_texts(self, self.message_sources())
+
     def evaluate(self, project: Project | Mapping[str, Any], as_of: date | None = None) -> Any:
         """Evaluate one project (see :func:`govit_rules.evaluate`)."""
         from ._evaluate import evaluate_pack
@@ -270,6 +331,7 @@ class _Loader:
         self.warnings: list[str] = []
         self.hasher = hashlib.sha256()
         self.types = fact_types()
+        self.sets: dict[str, tuple[str, frozenset[Any]]] = {}
 
     def rel(self, path: Path) -> str:
         try:
@@ -303,7 +365,7 @@ class _Loader:
         except UnicodeDecodeError as exc:
             self.problem(path, (0, 0), "parse", f"not UTF-8: {exc}")
             return None
-        data, problems = load_yaml(self.rel(path), text)
+        data, problems = load_yaml_cached(self.rel(path), text)
         self.problems.extend(problems)
         return data
 
@@ -425,6 +487,7 @@ def load_pack(path: str | Path) -> CompiledPack:
     _check_unique(ld, pack_path, pack_raw, "authorities", [a.id for a in meta.authorities])
     _check_unique(ld, pack_path, pack_raw, "documents", [d.id for d in meta.documents])
     definitions = pack_raw.get("define", {}) if isinstance(pack_raw, Mapping) else {}
+    ld.sets = _named_sets(ld, pack_path, pack_raw, meta)
 
     compiler = ConditionCompiler()
     env = jinja2.Environment(
@@ -437,9 +500,14 @@ def load_pack(path: str | Path) -> CompiledPack:
             ld, p, raw, spec, definitions, authorities, documents, routes, env, seen_ids
         )
         if prepared_rule is not None:
+            if spec.alternative is not None:
+                prepared_rule["_alternative"] = _prepare_alternative(
+                    ld, p, raw, spec, definitions, authorities, documents, routes, env
+                )
             prepared.append(prepared_rule)
+    _check_exempts(ld, prepared)
     # named conditions are checked even when no rule uses them
-    parser = ConditionParser(ld.rel(pack_path), ld.problems, definitions, ld.types)
+    parser = ConditionParser(ld.rel(pack_path), ld.problems, definitions, ld.types, ld.sets)
     for name in definitions:
         parser.parse(
             {"use": name}, getattr(pack_raw.get("define"), "pos_of_key", lambda k: (0, 0))(name)
@@ -464,7 +532,9 @@ def load_pack(path: str | Path) -> CompiledPack:
     # compile
     compiled_rules: list[CompiledRule] = []
     fn_names: list[tuple[str, str, str | None]] = []
-    for n, pr in enumerate(prepared):
+    alternatives = [pr["_alternative"] for pr in prepared if pr.get("_alternative")]
+    everything = [*prepared, *alternatives]
+    for n, pr in enumerate(everything):
         names = (f"_when_{n}", f"_main_{n}", f"_unless_{n}" if pr["unless"] is not None else None)
         compiler.add_function(names[0], pr["when"])
         compiler.add_function(names[1], pr["main"])
@@ -475,18 +545,24 @@ def load_pack(path: str | Path) -> CompiledPack:
             compiler.add_missing_function(f"_munless_{n}", pr["unless"])
         fn_names.append(names)
     namespace = compiler.build(f"<rulepack {meta.pack}>")
-    for n, (pr, (wn, mn, un)) in enumerate(zip(prepared, fn_names, strict=True)):
-        compiled_rules.append(
-            CompiledRule(
-                when_fn=namespace[wn],
-                main_fn=namespace[mn],
-                unless_fn=namespace[un] if un else None,
-                when_missing=namespace[f"_mwhen_{n}"],
-                main_missing=namespace[f"_mmain_{n}"],
-                unless_missing=namespace[f"_munless_{n}"] if un else None,
-                **{k: v for k, v in pr.items() if not k.startswith("_")},
-            )
+    built: dict[int, CompiledRule] = {}
+    # Alternatives first: a rule holds its alternative reading.
+    order = list(range(len(prepared), len(everything))) + list(range(len(prepared)))
+    for n in order:
+        pr = everything[n]
+        wn, mn, un = fn_names[n]
+        alt = pr.get("_alternative")
+        built[n] = CompiledRule(
+            when_fn=namespace[wn],
+            main_fn=namespace[mn],
+            unless_fn=namespace[un] if un else None,
+            when_missing=namespace[f"_mwhen_{n}"],
+            main_missing=namespace[f"_mmain_{n}"],
+            unless_missing=namespace[f"_munless_{n}"] if un else None,
+            alternative=built[len(prepared) + alternatives.index(alt)] if alt else None,
+            **{k: v for k, v in pr.items() if not k.startswith("_")},
         )
+    compiled_rules.extend(built[n] for n in range(len(prepared)))
 
     chapters = {c.number: (c.title.zh, c.title.en) for c in articles_file.chapters}
     cal = meta.calendar
@@ -496,6 +572,11 @@ def load_pack(path: str | Path) -> CompiledPack:
     )
     _warn_unused(ld, meta, compiled_rules)
     content_hash = ld.hasher.hexdigest()[:16]
+    # A rule's alternative reading is evaluated like a rule, so its fixed parts are kept too.
+    with_alternatives = [
+        *compiled_rules,
+        *(r.alternative for r in compiled_rules if r.alternative is not None),
+    ]
     return CompiledPack(
         id=meta.pack,
         version=meta.version,
@@ -512,14 +593,18 @@ def load_pack(path: str | Path) -> CompiledPack:
         warnings=tuple(ld.warnings),
         load_ms=(time.perf_counter() - t0) * 1000,
         _by_id=MappingProxyType({r.id: r for r in compiled_rules}),
-        _refs=MappingProxyType({r.id: _fixed_parts(meta.pack, r) for r in compiled_rules}),
+        _refs=MappingProxyType({r.id: _fixed_parts(meta.pack, r) for r in with_alternatives}),
         _info=_pack_info(meta, content_hash),
         _scope=tuple(r for r in compiled_rules if r.kind == "scope"),
-        _others=tuple(r for r in compiled_rules if r.kind != "scope"),
+        _others=tuple(r for r in compiled_rules if r.kind not in ("scope", "exemption")),
+        _exemptions=tuple(r for r in compiled_rules if r.kind == "exemption"),
+        _carried=tuple(
+            r for r in compiled_rules if r.despite_scope and r.kind not in ("scope", "exemption")
+        ),
         _anchor_stage=MappingProxyType(_anchor_stages()),
-        _messages=MappingProxyType({r.id: _static_message(r) for r in compiled_rules}),
+        _messages=MappingProxyType({r.id: _static_message(r) for r in with_alternatives}),
         _period_text=MappingProxyType(
-            {r.id: r.deadline.describe() for r in compiled_rules if r.deadline is not None}
+            {r.id: r.deadline.describe() for r in with_alternatives if r.deadline is not None}
         ),
         _calendar_name=calendar.name,
         _fact_zh=MappingProxyType(
@@ -648,7 +733,7 @@ def _prepare_rule(
             f"{key!r} does not belong in a {spec.kind} rule; it takes: {allowed}",
         )
 
-    parser = ConditionParser(rel, ld.problems, definitions, ld.types)
+    parser = ConditionParser(rel, ld.problems, definitions, ld.types, ld.sets)
 
     def cond(key: str) -> Cond:
         value = raw.get(key)
@@ -666,6 +751,8 @@ def _prepare_rule(
         unless = cond("unless") if "unless" in raw else None
     elif spec.kind == "obligation":
         main = cond("requires")
+    elif spec.kind == "exemption":
+        main = cond("exempt_if")
 
     # Documents named in conditions (e.g. an either-or duty) must be declared too.
     for c in (when, main, unless):
@@ -687,17 +774,26 @@ def _prepare_rule(
 
     extra: dict[str, Any] = {}
     if spec.kind == "documents":
-        for i, doc in enumerate(spec.documents or []):
-            if doc not in documents:
-                from ._conditions import _suggest
+        entries: list[str | tuple[str, ...]] = []
+        for i, entry in enumerate(spec.documents or []):
+            ids = [entry] if isinstance(entry, str) else list(entry.any_of)
+            for j, doc in enumerate(ids):
+                if doc not in documents:
+                    from ._conditions import _suggest
 
-                ld.problem(
-                    path,
-                    here("documents", i),
-                    "unknown-document",
-                    f"no document {doc!r} in pack.yaml documents{_suggest(doc, documents)}",
-                )
-        extra["documents"] = tuple(spec.documents or ())
+                    loc = (
+                        ("documents", i)
+                        if isinstance(entry, str)
+                        else ("documents", i, "any_of", j)
+                    )
+                    ld.problem(
+                        path,
+                        here(*loc),
+                        "unknown-document",
+                        f"no document {doc!r} in pack.yaml documents{_suggest(doc, documents)}",
+                    )
+            entries.append(entry if isinstance(entry, str) else tuple(entry.any_of))
+        extra["documents"] = tuple(entries)
     if spec.kind == "route":
         if spec.route not in routes:
             from ._conditions import _suggest
@@ -724,13 +820,43 @@ def _prepare_rule(
         extra["steps"] = tuple((s.authority, s.action) for s in spec.steps or ())
     if spec.kind == "deadline":
         extra.update(_prepare_deadline(ld, path, raw, spec))
+    if spec.kind == "exemption":
+        extra["exempts"] = tuple(spec.exempts or ())
+    for key, facts_named in (
+        ("limit", [spec.limit] if spec.limit else []),
+        ("shown_by", list(spec.shown_by or [])),
+    ):
+        for i, fact in enumerate(facts_named):
+            ftype = ld.types.get(fact)
+            if ftype is None or ftype.kind != "date":
+                from ._conditions import _suggest
+
+                dates = [k for k, t in ld.types.items() if t.kind == "date"]
+                at = here(key) if key == "limit" else here(key, i)
+                ld.problem(
+                    path,
+                    at,
+                    "bad-anchor",
+                    f"{key} {fact!r} is not a date fact{_suggest(fact, dates)}",
+                )
+    if spec.limit:
+        extra["limit"] = spec.limit
+    if spec.shown_by:
+        extra["shown_by"] = tuple(spec.shown_by)
+    if spec.despite_scope:
+        extra["despite_scope"] = True
 
     facts: list[str] = []
     for c in (when, main, *([unless] if unless is not None else [])):
         for f in facts_of(c):
             if f not in facts:
                 facts.append(f)
-    for fact in (extra.get("anchor"), extra.get("done")):
+    for fact in (
+        extra.get("anchor"),
+        extra.get("done"),
+        extra.get("limit"),
+        *extra.get("shown_by", ()),
+    ):
         if isinstance(fact, str) and fact not in facts:
             facts.append(fact)
     thresholds = tuple(
@@ -793,11 +919,115 @@ def _prepare_rule(
         "thresholds": thresholds,
         "source": f"{rel}:{raw.start[0]}",
         "template_vars": frozenset(names),
+        "alternative_note": (spec.alternative.note.zh, spec.alternative.note.en)
+        if spec.alternative is not None
+        else None,
         "_pos": raw.start,
+        "_raw": raw,
         "_cite_pos": here("cite"),
         "_path": path,
         **extra,
     }
+
+
+def _prepare_alternative(
+    ld: _Loader,
+    path: Path,
+    raw: LocDict,
+    spec: RuleSpec,
+    definitions: Any,
+    authorities: Mapping[str, Any],
+    documents: Mapping[str, Any],
+    routes: Mapping[str, Any],
+    env: Any,
+) -> dict[str, Any] | None:
+    """The rule as its alternative reading has it: the same rule with the keys it changes."""
+    assert spec.alternative is not None
+    alt_raw = raw.get("alternative")
+    overrides = dict(spec.alternative.model_extra or {})
+    for key in overrides:
+        if key in ("id", "kind", "cite", "also_cite", "message", "alternative", "note"):
+            ld.problem(
+                path,
+                alt_raw.pos_of_key(key) if isinstance(alt_raw, LocDict) else raw.start,
+                "unknown-key",
+                f"an alternative reading changes what the rule decides, not {key!r}",
+            )
+            return None
+    merged = LocDict(raw)
+    merged.start = raw.start
+    merged.key_pos = dict(raw.key_pos)
+    merged.value_pos = dict(raw.value_pos)
+    del merged["alternative"]
+    for key in ("within", "at_least", "window", "by") if spec.kind == "deadline" else ():
+        if key in overrides:
+            for other in ("within", "at_least", "window", "by"):
+                merged.pop(other, None)
+    for key, value in overrides.items():
+        merged[key] = alt_raw[key] if isinstance(alt_raw, LocDict) else value
+        if isinstance(alt_raw, LocDict):
+            merged.key_pos[key] = alt_raw.pos_of_key(key)
+            merged.value_pos[key] = alt_raw.pos_of_value(key)
+    merged["id"] = f"{spec.id}.alternative"
+    try:
+        alt_spec = RuleSpec.model_validate(merged)
+    except ValidationError as exc:
+        for err in exc.errors():
+            ld.problem(
+                path,
+                locate(merged, tuple(err["loc"])),
+                "bad-alternative",
+                f"alternative reading: {err['msg']}",
+            )
+        return None
+    return _prepare_rule(
+        ld, path, merged, alt_spec, definitions, authorities, documents, routes, env, {}
+    )
+
+
+def _named_sets(
+    ld: _Loader, path: Path, raw: Any, meta: PackFile
+) -> dict[str, tuple[str, frozenset[Any]]]:
+    """pack.yaml ``sets``: each word's fact and values, checked like a condition's."""
+    out: dict[str, tuple[str, frozenset[Any]]] = {}
+    parser = ConditionParser(ld.rel(path), ld.problems, {}, ld.types)
+    for name, spec in meta.sets.items():
+        if spec.fact not in ld.types:
+            from ._conditions import _suggest
+
+            ld.problem(
+                path,
+                locate(raw, ("sets", name, "fact")),
+                "unknown-fact",
+                f"no fact {spec.fact!r} in the project model{_suggest(spec.fact, ld.types)}",
+            )
+            continue
+        entry = raw["sets"][name] if isinstance(raw, Mapping) else None
+        listed = entry["values"] if isinstance(entry, Mapping) else spec.values
+        # Checked as the condition {fact: {in: values}}: unknown values are located errors.
+        cond = parser.parse({spec.fact: {"in": listed}}, locate(raw, ("sets", name)))
+        if isinstance(cond, Test):
+            out[name] = (spec.fact, cond.value)
+    return out
+
+
+def _check_exempts(ld: _Loader, prepared: list[dict[str, Any]]) -> None:
+    """Every rule an exemption lifts exists and is a duty, a route or a deadline."""
+    from ._conditions import _suggest
+
+    kinds = {pr["id"]: pr["kind"] for pr in prepared}
+    for pr in prepared:
+        for i, target in enumerate(pr.get("exempts", ())):
+            kind = kinds.get(target)
+            if kind is None or kind in ("scope", "exemption"):
+                ld.problem(
+                    pr["_path"],
+                    locate(pr["_raw"], ("exempts", i)),
+                    "unknown-rule",
+                    f"an exemption lifts a duty, route or deadline of this pack; "
+                    f"{target!r} is {'a ' + kind + ' rule' if kind else 'no rule id'}"
+                    f"{_suggest(target, [k for k, v in kinds.items() if v not in ('scope', 'exemption')])}",
+                )
 
 
 def _prepare_deadline(ld: _Loader, path: Path, raw: LocDict, spec: RuleSpec) -> dict[str, Any]:

@@ -758,7 +758,13 @@ def rete_program(pack: CompiledPack) -> _PackProgram:
                 pack,
                 rules=tuple(shim_rules),
                 _scope=tuple(r for r in shim_rules if r.kind == "scope"),
-                _others=tuple(r for r in shim_rules if r.kind != "scope"),
+                _others=tuple(r for r in shim_rules if r.kind not in ("scope", "exemption")),
+                _exemptions=tuple(r for r in shim_rules if r.kind == "exemption"),
+                _carried=tuple(
+                    r
+                    for r in shim_rules
+                    if r.despite_scope and r.kind not in ("scope", "exemption")
+                ),
                 _by_id={r.id: r for r in shim_rules},
             )
             found = _PackProgram(

@@ -54,7 +54,7 @@ Action = Literal[
     "report",
     "accept",
 ]
-Kind = Literal["scope", "prohibition", "obligation", "documents", "route", "deadline"]
+Kind = Literal["scope", "prohibition", "obligation", "documents", "route", "deadline", "exemption"]
 
 
 class _Strict(BaseModel):
@@ -105,6 +105,20 @@ class Named(_Strict):
     en: str
 
 
+class NamedSet(_Strict):
+    """A word of the regulation for a set of values (新建、改建、购买服务 …), defined once.
+
+    ``note`` says which values it covers and why; ``interpretation`` says why this pack's
+    set differs from another shipped pack's set of the same word (lint asks for it).
+    """
+
+    zh: str = Field(min_length=1)
+    fact: str
+    values: list[str] = Field(min_length=1)
+    note: Text
+    interpretation: Text | None = None
+
+
 class CalendarSpec(_Strict):
     extra_rest_days: list[date] = []
     extra_working_days: list[date] = []
@@ -122,6 +136,7 @@ class PackFile(_Strict):
     documents: list[Named] = []
     routes: dict[str, Text] = {}
     calendar: CalendarSpec | None = None
+    sets: dict[str, NamedSet] = {}
     define: dict[str, Any] = {}
 
 
@@ -199,6 +214,24 @@ class ByDateSpec(_Strict):
     offset: int = 0
 
 
+class DocumentChoice(_Strict):
+    """One required document that any of several documents satisfies (``A或者B``)."""
+
+    any_of: list[str] = Field(min_length=2)
+
+
+class AlternativeSpec(_Strict):
+    """Another plausible reading of the rule's text: the keys it changes, and why.
+
+    The verdict follows the rule; where the alternative reading gives another status or
+    other dates, it reports both (the rule's reading first).
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    note: Text
+
+
 class RuleSpec(_Strict):
     """One rule; which keys apply depends on ``kind`` (checked by the loader)."""
 
@@ -215,7 +248,7 @@ class RuleSpec(_Strict):
     unless: Any = None
     requires: Any = None
     stage: Stage | None = None
-    documents: list[str] | None = None
+    documents: list[str | DocumentChoice] | None = None
     route: str | None = None
     steps: list[Step] | None = None
     anchor: str | None = None
@@ -224,6 +257,12 @@ class RuleSpec(_Strict):
     window: WindowSpec | None = None
     by: ByDateSpec | None = None
     done: str | None = None
+    exempt_if: Any = None
+    exempts: list[str] | None = None
+    limit: str | None = None
+    shown_by: list[str] | None = None
+    despite_scope: bool = False
+    alternative: AlternativeSpec | None = None
 
 
 class RulesFile(_Strict):

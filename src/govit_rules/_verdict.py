@@ -7,15 +7,17 @@ approves?", "when is the budget review due?").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
 from ._citation import Citation
 
 __all__ = [
+    "AlternativeReading",
     "ApplicabilityResult",
     "CitationRef",
     "DeadlineResult",
@@ -24,6 +26,7 @@ __all__ = [
     "MissingFact",
     "Outcome",
     "PackInfo",
+    "ReadingResult",
     "RequiredDocument",
     "RouteResult",
     "RouteStepResult",
@@ -56,10 +59,100 @@ class Status(StrEnum):
     missed = "missed"
     too_early = "too_early"
     upcoming = "upcoming"
+    exempt = "exempt"
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class _LazyOut(_Out):
+    """A result some of whose fields are built only when first read.
+
+    The evaluator decides statuses, routes and dates eagerly and leaves the explanatory
+    parts (findings with their messages, missing facts, notes) to a builder kept in the
+    model's private state: a caller that reads only the outcome never pays for them. Every
+    way of looking at the whole model (dumping, comparing, copying, pickling) builds them
+    first, so a lazy result is indistinguishable from an eager one.
+    """
+
+    _LAZY: ClassVar[frozenset[str]] = frozenset()
+
+    def __getattr__(self, name: str) -> Any:
+        if name in type(self)._LAZY:
+            private = object.__getattribute__(self, "__pydantic_private__")
+            build: Callable[[str], Any] | None = private.get("_build") if private else None
+            if build is not None:
+                value = build(name)
+                self.__dict__[name] = value
+                return value
+        return super().__getattr__(name)  # type: ignore[misc]
+
+    def materialize(self) -> None:
+        """Build every lazy part now (and those of nested lazy results)."""
+        values = self.__dict__
+        if any(name not in values for name in type(self)._LAZY):
+            for name in type(self)._LAZY:
+                if name not in values:
+                    getattr(self, name)
+            # Fields in their declared order, however they were read: the JSON keeps it.
+            ordered = {name: values[name] for name in type(self).model_fields}
+            object.__setattr__(self, "__dict__", ordered)
+        for value in self.__dict__.values():
+            if isinstance(value, _LazyOut):
+                value.materialize()
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, _LazyOut):
+                        item.materialize()
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        self.materialize()
+        return super().model_dump(**kwargs)
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        self.materialize()
+        return super().model_dump_json(**kwargs)
+
+    def model_copy(self, *, update: Any = None, deep: bool = False) -> Any:
+        self.materialize()
+        return super().model_copy(update=update, deep=deep)
+
+    def __eq__(self, other: object) -> bool:
+        # Equal when every field is: how the lazy parts were (or will be) built is not
+        # part of the value.
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        self.materialize()
+        if isinstance(other, _LazyOut):
+            other.materialize()
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr_args__(self) -> Any:
+        self.materialize()
+        return super().__repr_args__()
+
+    def __iter__(self) -> Any:
+        self.materialize()
+        return super().__iter__()
+
+    def __copy__(self) -> Any:
+        self.materialize()
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
+        self.materialize()
+        out = super().__deepcopy__(memo)
+        object.__setattr__(out, "__pydantic_private__", None)
+        return out
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self.materialize()
+        state = super().__getstate__()
+        state["__pydantic_private__"] = None
+        return state
 
 
 class CitationRef(_Out):
@@ -120,8 +213,13 @@ class RouteResult(_Out):
     missing_facts: list[str] = []
 
 
-class DeadlineResult(_Out):
-    """A period the project must respect, computed per the Civil Code and the calendar."""
+class DeadlineResult(_LazyOut):
+    """A period the project must respect, computed per the Civil Code and the calendar.
+
+    Dates and the status are decided at evaluation; the message is rendered when first read.
+    """
+
+    _LAZY: ClassVar[frozenset[str]] = frozenset({"message"})
 
     rule_id: str
     citation: CitationRef
@@ -143,12 +241,15 @@ class DeadlineResult(_Out):
 
 
 class RequiredDocument(_Out):
+    """A document a rule requires; with ``alternatives``, any one of them satisfies it."""
+
     id: str
     zh: str
     en: str
     rule_id: str
     citation: CitationRef
     submitted: bool | None
+    alternatives: list[str] = []
 
 
 class MissingFact(_Out):
@@ -163,6 +264,29 @@ class InterpretationUsed(_Out):
     rule_id: str
     citation: CitationRef
     note: Text
+
+
+class ReadingResult(_Out):
+    """What one reading of a rule decides: its status and dates."""
+
+    status: Status
+    due: date | None = None
+    earliest: date | None = None
+    latest: date | None = None
+
+
+class AlternativeReading(_Out):
+    """A rule whose other plausible reading decides differently for this project.
+
+    ``chosen`` is what the verdict follows (the pack's reading); ``alternative`` what the
+    other reading would decide; ``note`` says what the two readings are.
+    """
+
+    rule_id: str
+    citation: CitationRef
+    note: Text
+    chosen: ReadingResult
+    alternative: ReadingResult
 
 
 class PackInfo(_Out):
@@ -180,8 +304,19 @@ class ApplicabilityResult(_Out):
     missing_facts: list[str] = []
 
 
-class Verdict(_Out):
-    """The full answer of one pack for one project at one date."""
+class Verdict(_LazyOut):
+    """The full answer of one pack for one project at one date.
+
+    The outcome, applicability, approval routes, deadlines (dates and statuses), the rules
+    that do not apply and the warnings are decided by :func:`~govit_rules.evaluate`; the
+    findings, required documents, missing facts and interpretation notes are built when
+    first read (and kept), so a caller that asks only for the outcome, a route or a due
+    date pays only for those.
+    """
+
+    _LAZY: ClassVar[frozenset[str]] = frozenset(
+        {"findings", "required_documents", "missing_facts", "interpretations", "readings"}
+    )
 
     pack: PackInfo
     as_of: date
@@ -195,6 +330,7 @@ class Verdict(_Out):
     required_documents: list[RequiredDocument]
     missing_facts: list[MissingFact]
     interpretations: list[InterpretationUsed]
+    readings: list[AlternativeReading] = []
     warnings: list[str] = []
 
     # -- questions a test suite asks -------------------------------------------------------
@@ -260,5 +396,15 @@ class Verdict(_Out):
                 return d
         raise KeyError(rule_id)
 
-    def to_json(self, *, indent: int | None = None) -> str:
+    def to_json(self, *, indent: int | None = None, compact: bool = False) -> str:
+        """The verdict as JSON text: every text in full, or ``compact``.
+
+        The compact form names fixed pack texts (citations' renderings, messages, notes,
+        route steps, labels) by id with the pack's content hash instead of repeating them;
+        ``pack.texts()`` serves them once. Both forms have a JSON Schema in ``schemas/``.
+        """
+        if compact:
+            from ._compact import compact_json
+
+            return compact_json(self, indent)
         return self.model_dump_json(indent=indent)

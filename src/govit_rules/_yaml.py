@@ -171,3 +171,66 @@ def locate(root: Any, loc: tuple[Any, ...] | list[Any]) -> Pos:
         if start is not None and start != (0, 0):
             best = start
     return best
+
+
+# --- plain form, for the load cache ------------------------------------------------------
+
+
+def to_plain(node: Any) -> Any:
+    """A located tree as marshal-safe values (tuples tag mappings, sequences and dates)."""
+    if isinstance(node, LocDict):
+        return (
+            "map",
+            node.start,
+            [
+                (
+                    k if not isinstance(k, date) else ("date", k.toordinal()),
+                    node.key_pos.get(k, node.start),
+                    node.value_pos.get(k, node.start),
+                    to_plain(v),
+                )
+                for k, v in node.items()
+            ],
+        )
+    if isinstance(node, LocList):
+        return ("seq", node.start, [(node.pos_of(i), to_plain(v)) for i, v in enumerate(node)])
+    if isinstance(node, date):
+        return ("date", node.toordinal())
+    if node is None or isinstance(node, bool | int | float | str):
+        return node
+    raise TypeError(f"cannot cache a {type(node).__name__}")
+
+
+def from_plain(data: Any) -> Any:
+    """The located tree :func:`to_plain` encoded."""
+    if isinstance(data, tuple):
+        tag = data[0]
+        if tag == "date":
+            return date.fromordinal(data[1])
+        if tag == "map":
+            out = LocDict()
+            out.start = tuple(data[1])
+            out.key_pos, out.value_pos = {}, {}
+            for k, kpos, vpos, v in data[2]:
+                key = date.fromordinal(k[1]) if isinstance(k, tuple) else k
+                out[key] = from_plain(v)
+                out.key_pos[key] = tuple(kpos)
+                out.value_pos[key] = tuple(vpos)
+            return out
+        if tag == "seq":
+            seq = LocList()
+            seq.start = tuple(data[1])
+            seq.item_pos = []
+            for pos, v in data[2]:
+                seq.append(from_plain(v))
+                seq.item_pos.append(tuple(pos))
+            return seq
+        raise ValueError(f"unknown tag {tag!r}")
+    return data
+
+
+def load_yaml_cached(path: Path | str, text: str) -> tuple[Any, list[Problem]]:
+    """:func:`load_yaml`, served from the load cache when this text was parsed before."""
+    from ._cache import cached_tree
+
+    return cached_tree(text, lambda: load_yaml(path, text), to_plain, from_plain)

@@ -18,6 +18,7 @@ as ``path:line:col: code: message`` lines in one error.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "CitationSyntaxError",
@@ -61,6 +62,10 @@ class _ProblemsError(GovitRulesError):
         self.summary = summary
         lines = [summary, *(str(p) for p in self.problems)]
         super().__init__("\n".join(lines))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross process boundaries (evaluate_many's workers) with their problems.
+        return (type(self), (self.summary, self.problems))
 
 
 class PackError(_ProblemsError):
