@@ -44,6 +44,7 @@ from ._verdict import (
 from .errors import (
     CitationSyntaxError,
     GovitRulesError,
+    InvalidArgumentError,
     PackError,
     PackNotFoundError,
     Problem,
@@ -65,6 +66,7 @@ __all__ = [
     "Finding",
     "FundingSource",
     "GovitRulesError",
+    "InvalidArgumentError",
     "Outcome",
     "PackError",
     "PackNotFoundError",

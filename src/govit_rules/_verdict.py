@@ -11,7 +11,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_serializer
 
 from ._citation import Citation
 
@@ -96,6 +96,12 @@ class Finding(_Out):
     missing_facts: list[str] = []
     interpretation: Text | None = None
     stage: str | None = None
+
+    @field_serializer("facts")
+    def _sorted_sets(self, facts: dict[str, Any]) -> dict[str, Any]:
+        # Set-valued facts in sorted order: the same verdict gives the same bytes in every
+        # process, whatever the string hash seed.
+        return {k: sorted(v) if isinstance(v, frozenset | set) else v for k, v in facts.items()}
 
 
 class RouteStepResult(_Out):
