@@ -133,9 +133,14 @@ def _fact_strategies(pack: CompiledPack) -> dict[str, st.SearchStrategy[Any]]:
             pool: list[Any] = (
                 list(ftype.enum)
                 if ftype.enum is not None
-                else sorted({*members.get(fact, set()), *pack.documents, "other"}, key=str)
+                # Only declared document ids: an undeclared one is an input error (issue 11).
+                else sorted({*members.get(fact, set()), *pack.documents}, key=str)
             )
-            base = st.frozensets(st.sampled_from(pool), max_size=min(4, len(pool)))
+            base = (
+                st.frozensets(st.sampled_from(pool), max_size=min(4, len(pool)))
+                if pool
+                else st.just(frozenset())
+            )
         else:
             base = st.text(alphabet="ab", max_size=2)
         out[fact] = st.one_of(st.none(), base)
@@ -336,7 +341,7 @@ def _tree_projects() -> st.SearchStrategy[Project]:
             )
         ),
         submitted_documents=_maybe(
-            st.frozensets(st.sampled_from(["plan", "feasibility", "x"]), max_size=3)
+            st.frozensets(st.sampled_from(["plan", "feasibility"]), max_size=2)
         ),
         declared_on=_maybe(st.sampled_from([*_DAYS, date(2025, 12, 31)])),
         approved_on=_maybe(st.sampled_from(_DAYS)),

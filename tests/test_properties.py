@@ -71,6 +71,11 @@ def projects_for(jurisdiction: str) -> st.SearchStrategy[Project]:
         for name in TYPES
         if name not in ("project_id", "name", "unit_name")
     }
+    # Only the pack's own document ids: an undeclared id is an input error (issue 11).
+    documents = sorted(get_pack(jurisdiction).documents)
+    fields["submitted_documents"] = st.one_of(
+        st.none(), st.frozensets(st.sampled_from(documents), max_size=3)
+    )
     return st.fixed_dictionaries({}, optional=fields).map(lambda d: Project(**d))
 
 

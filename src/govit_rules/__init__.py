@@ -45,6 +45,7 @@ from ._verdict import (
 from .errors import (
     CitationSyntaxError,
     GovitRulesError,
+    InvalidArgumentError,
     PackError,
     PackNotFoundError,
     Problem,
@@ -66,6 +67,7 @@ __all__ = [
     "Finding",
     "FundingSource",
     "GovitRulesError",
+    "InvalidArgumentError",
     "Outcome",
     "PackError",
     "PackNotFoundError",

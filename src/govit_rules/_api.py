@@ -7,7 +7,7 @@ over the registry, the loader and the evaluator; JSON in and out, no global muta
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +16,7 @@ from ._model import Project
 from ._pack import CompiledPack, load_pack
 from ._registry import default_registry
 from ._verdict import Verdict
+from .errors import InvalidArgumentError
 
 __all__ = [
     "evaluate",
@@ -31,9 +32,44 @@ __all__ = [
 Engine = Literal["compiled", "rete"]
 
 
-def get_pack(jurisdiction: str, as_of: date | None = None) -> CompiledPack:
+def get_pack(jurisdiction: str, as_of: date | str | None = None) -> CompiledPack:
     """The shipped pack of ``jurisdiction`` in force on ``as_of`` (today by default)."""
-    return default_registry().get(jurisdiction, as_of)
+    return default_registry().get(_jurisdiction(jurisdiction), as_of_date(as_of))
+
+
+def as_of_date(value: object) -> date | None:
+    """``as_of`` as a date: a ``date``, an ISO ``YYYY-MM-DD`` string, or None (today).
+
+    A ``datetime`` is refused rather than cut to its date: which day it falls on depends on
+    a time zone the caller knows and this library does not.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        raise InvalidArgumentError(
+            f"as_of must be a date, not a datetime ({value!r}); pass value.date() in the "
+            "time zone you mean"
+        )
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            if len(value) == 10:
+                return date.fromisoformat(value)
+        except ValueError:
+            pass
+        raise InvalidArgumentError(f"as_of {value[:40]!r} is not a date; write YYYY-MM-DD")
+    raise InvalidArgumentError(
+        f"as_of must be a date or a YYYY-MM-DD string, not {type(value).__name__}"
+    )
+
+
+def _jurisdiction(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidArgumentError(
+            f"jurisdiction must be a jurisdiction id such as 'dazhou', not {type(value).__name__}"
+        )
+    return value
 
 
 def jurisdictions() -> list[str]:
@@ -46,30 +82,40 @@ def evaluate(
     jurisdiction: str | None = None,
     *,
     pack: CompiledPack | str | Path | None = None,
-    as_of: date | None = None,
+    as_of: date | str | None = None,
     engine: Engine = "compiled",
 ) -> Verdict:
     """Check one project against one regulation and return the cited verdict.
 
     ``project`` is a :class:`Project`, a mapping or JSON text. Name a shipped
     ``jurisdiction`` (the version in force on ``as_of`` is picked) or pass a ``pack``
-    (a compiled pack or a pack folder). ``as_of`` defaults to today.
+    (a compiled pack or a pack folder). ``as_of`` is a date or an ISO ``YYYY-MM-DD``
+    string and defaults to today. Wrong arguments raise :class:`InvalidArgumentError`.
     """
+    as_of = as_of_date(as_of)
+    if engine not in ("compiled", "rete"):
+        raise InvalidArgumentError(f"unknown engine {engine!r}: use 'compiled' or 'rete'")
     if pack is None:
         if jurisdiction is None:
-            raise TypeError("evaluate() needs a jurisdiction or a pack")
+            raise InvalidArgumentError("evaluate() needs a jurisdiction or a pack")
         compiled = get_pack(jurisdiction, as_of)
     elif isinstance(pack, CompiledPack):
         compiled = pack
-    else:
+    elif isinstance(pack, str | Path):
         compiled = load_pack(pack)
+    else:
+        raise InvalidArgumentError(
+            f"pack must be a compiled pack or a pack folder, not {type(pack).__name__}"
+        )
+    if not isinstance(project, Project | Mapping | str | bytes):
+        raise InvalidArgumentError(
+            f"project must be a Project, a mapping or JSON text, not {type(project).__name__}"
+        )
     if engine == "rete":
         from ._rete import evaluate_rete  # type: ignore[import-not-found, unused-ignore]
 
         result: Verdict = evaluate_rete(compiled, project, as_of)
         return result
-    if engine != "compiled":
-        raise ValueError(f"unknown engine {engine!r}: use 'compiled' or 'rete'")
     return evaluate_pack(compiled, project, as_of)
 
 

@@ -141,19 +141,6 @@ class CliError(Exception):
         self.lines = list(lines)
 
 
-def _kind_of(data: object) -> str:
-    """How a YAML or JSON value looks to the person who wrote it."""
-    if isinstance(data, list):
-        return "a list"
-    if isinstance(data, str):
-        return "a single text"
-    if isinstance(data, bool):
-        return "a yes/no value"
-    if isinstance(data, int | float):
-        return "a single number"
-    return f"a {type(data).__name__}"
-
-
 def _fail(*lines: str) -> NoReturn:
     """Stop with a usage error (exit 64)."""
     raise CliError([f"govit-rules: error: {line}" for line in lines])
@@ -235,129 +222,11 @@ def _parse_date(text: str | None, option: str = "--as-of") -> date | None:
         _fail(f"{option}: {text!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-25")
 
 
-def _read_text(spec: str) -> tuple[str, str]:
-    if spec == "-":
-        return sys.stdin.read(), "<stdin>"
-    path = Path(spec)
-    try:
-        return path.read_text(encoding="utf-8"), spec
-    except FileNotFoundError:
-        _fail_at(spec, "cannot read the project file: no such file")
-    except IsADirectoryError:
-        _fail_at(spec, "cannot read the project file: it is a directory")
-    except UnicodeDecodeError as exc:
-        _fail_at(spec, f"cannot read the project file: not UTF-8 ({exc.reason})")
-
-
 def load_project_file(spec: str) -> Project:
-    """A validated project from a YAML or JSON file (``-``: standard input).
+    """A validated project from a YAML or JSON file (``-``: standard input); see ``_input``."""
+    from ._input import load_project_file as load
 
-    Every problem is located (``file:line:col: code: message``) and raised at once as a
-    :class:`~govit_rules.errors.ProjectValidationError`.
-    """
-    from ._evaluate import validate_project
-    from ._yaml import LocDict, load_yaml, locate
-    from .errors import Problem, ProjectValidationError
-
-    text, name = _read_text(spec)
-    is_json = name.endswith(".json") or text.lstrip().startswith(("{", "["))
-    data: Any
-    positions: Any = None
-    if is_json:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ProjectValidationError(
-                "the project file is not valid JSON",
-                [Problem(name, exc.lineno, exc.colno, "parse", exc.msg)],
-            ) from None
-        try:
-            positions, _ = load_yaml(name, text)
-        except Exception:  # positions are a nicety; JSON that YAML cannot read has none
-            positions = None
-    else:
-        try:
-            data, problems = load_yaml(name, text)
-        except ValueError as exc:  # a constructor failed, e.g. a date 2026-13-01
-            raise ProjectValidationError(
-                "the project file has a bad value", _bad_scalars(name, text, exc)
-            ) from None
-        if problems:
-            raise ProjectValidationError("the project file is not valid YAML", problems)
-        positions = data
-    if data is None:
-        raise ProjectValidationError(
-            "the project file is empty",
-            [
-                Problem(
-                    name, 0, 0, "empty", "the project file holds no facts; write fact: value lines"
-                )
-            ],
-        )
-    if not isinstance(data, dict):
-        raise ProjectValidationError(
-            "a project is a mapping",
-            [
-                Problem(
-                    name,
-                    1,
-                    1,
-                    "bad-project",
-                    "a project is a mapping of facts to values (fact: value lines), "
-                    f"not {_kind_of(data)}",
-                )
-            ],
-        )
-    try:
-        return validate_project(dict(data))
-    except ProjectValidationError as exc:
-        located = []
-        for p in exc.problems:
-            loc: list[Any] = [int(x) if x.isdigit() else x for x in p.path.split(".")]
-            if not isinstance(positions, LocDict):
-                line, col = 0, 0
-            elif p.code == "unknown-fact" and len(loc) == 1:
-                line, col = positions.pos_of_key(loc[0])
-            else:
-                line, col = locate(positions, loc)
-            located.append(Problem(name, line, col, p.code, f"{p.path}: {p.message}"))
-        raise ProjectValidationError(exc.summary, located) from None
-
-
-def _bad_scalars(name: str, text: str, exc: Exception) -> list[Problem]:
-    """Locate the scalars PyYAML cannot construct (impossible dates) for a useful message."""
-    import yaml
-
-    from .errors import Problem
-
-    out: list[Problem] = []
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        root = None
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            for k, v in reversed(node.value):
-                stack.extend([v, k])
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed(node.value))
-        elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
-            try:
-                yaml.SafeLoader("").construct_yaml_timestamp(node)
-            except ValueError as err:
-                mark = node.start_mark
-                out.append(
-                    Problem(
-                        name,
-                        mark.line + 1,
-                        mark.column + 1,
-                        "bad-value",
-                        f"{node.value!r} is not a date ({err}); write YYYY-MM-DD",
-                    )
-                )
-    return out or [Problem(name, 0, 0, "bad-value", str(exc))]
+    return load(spec)
 
 
 def _get_pack(jurisdiction: str | None, pack_dir: Path | None, as_of: date | None) -> CompiledPack:

@@ -13,10 +13,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
-
 from ._compact import finding_row
 from ._fused import build_status_function
+from ._input import facts_after, unknown_documents, validate_project
 from ._model import Project
 from ._pack import CompiledPack, CompiledRule, MessageTemplate
 from ._schema import ACTIONS
@@ -38,7 +37,6 @@ from ._verdict import (
     Text,
     Verdict,
 )
-from .errors import Problem, ProjectValidationError
 
 __all__ = ["evaluate_pack", "validate_project"]
 
@@ -65,42 +63,6 @@ def _make(cls: type[_T], **values: Any) -> _T:
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
-
-
-def validate_project(data: Project | Mapping[str, Any] | str | bytes) -> Project:
-    """A :class:`Project` from a mapping or JSON text; every bad field is reported."""
-    if isinstance(data, Project):
-        return data
-    try:
-        if isinstance(data, str | bytes):
-            return Project.model_validate_json(data)
-        return Project.model_validate(data)
-    except ValidationError as exc:
-        raise ProjectValidationError(
-            f"the project has {exc.error_count()} invalid field(s)", _project_problems(exc)
-        ) from None
-
-
-def _project_problems(exc: ValidationError) -> list[Problem]:
-    import difflib
-
-    names = list(Project.model_fields)
-    out: list[Problem] = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "(project)"
-        if err["type"] == "extra_forbidden":
-            key = str(err["loc"][-1])
-            close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            out.append(
-                Problem(loc, 0, 0, "unknown-fact", f"no fact {key!r} in the project model{hint}")
-            )
-        else:
-            shown = repr(err.get("input"))
-            if len(shown) > 60:
-                shown = shown[:57] + "..."
-            out.append(Problem(loc, 0, 0, "bad-value", f"{err['msg']} (got {shown})"))
-    return out
 
 
 class _Ctx:
@@ -159,7 +121,11 @@ def evaluate_pack(
 ) -> Verdict:
     p = validate_project(project)
     on = as_of or date.today()
+    submitted = p.submitted_documents
+    if submitted and not pack.documents.keys() >= submitted:
+        raise unknown_documents(pack, submitted)
     ctx = _Ctx(pack, p, on)
+    ctx.warnings.extend(facts_after(p, on))
     info = pack._info
     if not pack.in_force(on):
         return _make(
@@ -786,54 +752,30 @@ def _deadline(
         status = S.upcoming if not_due else S.unknown
         missing = [rule.anchor]
     else:
-        if spec.direction == "within":
-            assert spec.period is not None
-            r = cal.period_end(
-                anchor_value, spec.period.amount, spec.period.unit, extend_rest_day=True
+        try:
+            due, earliest, latest, provisional, extended = _dates(ctx, rule, anchor_value)
+        except (OverflowError, ValueError):
+            # The period would end after 9999-12-31: no calendar date can be its last day.
+            ctx.warnings.append(
+                f"{rule.id}: the period from {rule.anchor} = {anchor_value} ends beyond "
+                "9999-12-31; its deadline is out of range and was not computed"
             )
-            due, provisional, extended = r.date, r.provisional, r.extended
-        elif spec.direction == "at_least":
-            assert spec.period is not None
-            r = cal.period_end(
-                anchor_value, spec.period.amount, spec.period.unit, extend_rest_day=False
-            )
-            earliest, provisional = r.date, r.provisional
-        elif spec.direction == "window":
-            assert spec.start is not None and spec.end is not None
-            r1 = cal.period_end(
-                anchor_value, spec.start.amount, spec.start.unit, extend_rest_day=False
-            )
-            r2 = cal.period_end(anchor_value, spec.end.amount, spec.end.unit, extend_rest_day=True)
-            earliest, latest = r1.date, r2.date
-            provisional, extended = r1.provisional or r2.provisional, r2.extended
-        else:  # by: a fixed day of a year named by an integer fact
-            year = int(anchor_value) + spec.by_offset
-            if not 1 <= year <= 9998:
-                year = max(1, min(9998, year))
-                ctx.warnings.append(f"{rule.id}: year {anchor_value} is out of range")
-            last = _pycal.monthrange(year, spec.by_month)[1]
-            day = last if spec.by_day == "last" else min(int(spec.by_day), last)
-            fixed = date(year, spec.by_month, day)
-            working, provisional = cal.is_working_day(fixed)
-            if not working:
-                # Civil Code Art. 203: a last day on a rest day moves to the next working day.
-                r = cal.next_working_day(fixed)
-                fixed, provisional, extended = r.date, provisional or r.provisional, True
-            due = fixed
-        status = _deadline_status(spec.direction, due, earliest, latest, done_value, ctx.as_of)
-        if done_value is None and rule.shown_by and earliest is not None:
-            # A later step taken before the period could have ended proves it was cut
-            # short, even when the period's own end is not given.
-            later = [d for d in (getattr(p, f) for f in rule.shown_by) if d is not None]
-            if later and min(later) < earliest:
-                status = _deadline_status(
-                    spec.direction, due, earliest, latest, min(later), ctx.as_of
-                )
-        if status is S.unknown:
-            if rule.done:
-                missing = [rule.done]
-            else:
-                counts = False
+            status, counts = S.unknown, False
+        else:
+            status = _deadline_status(spec.direction, due, earliest, latest, done_value, ctx.as_of)
+            if done_value is None and rule.shown_by and earliest is not None:
+                # A later step taken before the period could have ended proves it was cut
+                # short, even when the period's own end is not given.
+                later = [d for d in (getattr(p, f) for f in rule.shown_by) if d is not None]
+                if later and min(later) < earliest:
+                    status = _deadline_status(
+                        spec.direction, due, earliest, latest, min(later), ctx.as_of
+                    )
+            if status is S.unknown:
+                if rule.done:
+                    missing = [rule.done]
+                else:
+                    counts = False
         if provisional:
             first, last_year = cal.data_years
             ctx.warnings.append(
@@ -874,6 +816,52 @@ def _deadline(
         result, "__pydantic_private__", {"_build": lambda _name: ctx.render(rule, status, extra)}
     )
     return result, counts
+
+
+_Dates = tuple[date | None, date | None, date | None, bool, bool]
+
+
+def _dates(ctx: _Ctx, rule: CompiledRule, anchor_value: Any) -> _Dates:
+    """``(due, earliest, latest, provisional, extended)`` of a deadline from its anchor.
+
+    Raises OverflowError or ValueError when a period would end after 9999-12-31.
+    """
+    spec = rule.deadline
+    assert spec is not None
+    cal = ctx.pack.calendar
+    due = earliest = latest = None
+    provisional = extended = False
+    if spec.direction == "within":
+        assert spec.period is not None
+        r = cal.period_end(anchor_value, spec.period.amount, spec.period.unit, extend_rest_day=True)
+        due, provisional, extended = r.date, r.provisional, r.extended
+    elif spec.direction == "at_least":
+        assert spec.period is not None
+        r = cal.period_end(
+            anchor_value, spec.period.amount, spec.period.unit, extend_rest_day=False
+        )
+        earliest, provisional = r.date, r.provisional
+    elif spec.direction == "window":
+        assert spec.start is not None and spec.end is not None
+        r1 = cal.period_end(anchor_value, spec.start.amount, spec.start.unit, extend_rest_day=False)
+        r2 = cal.period_end(anchor_value, spec.end.amount, spec.end.unit, extend_rest_day=True)
+        earliest, latest = r1.date, r2.date
+        provisional, extended = r1.provisional or r2.provisional, r2.extended
+    else:  # by: a fixed day of a year named by an integer fact
+        year = int(anchor_value) + spec.by_offset
+        if not 1 <= year <= 9998:
+            year = max(1, min(9998, year))
+            ctx.warnings.append(f"{rule.id}: year {anchor_value} is out of range")
+        last = _pycal.monthrange(year, spec.by_month)[1]
+        day = last if spec.by_day == "last" else min(int(spec.by_day), last)
+        fixed = date(year, spec.by_month, day)
+        working, provisional = cal.is_working_day(fixed)
+        if not working:
+            # Civil Code Art. 203: a last day on a rest day moves to the next working day.
+            r = cal.next_working_day(fixed)
+            fixed, provisional, extended = r.date, provisional or r.provisional, True
+        due = fixed
+    return due, earliest, latest, provisional, extended
 
 
 def _deadline_status(

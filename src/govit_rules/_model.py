@@ -9,12 +9,13 @@ and the evaluator reports which unknown facts would decide a rule. Money is ``De
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 __all__ = [
     "Component",
@@ -179,8 +180,66 @@ class SystemType(_ZhEnum):
     network_security = "network_security", "信息安全/网络安全"
 
 
-Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
+def _exact_number(value: Any) -> Any:
+    # Money never passes through a binary float: 999.99999999999999999 as a float is 1000.0
+    # and would pick the wrong approval tier. Decimal, int or a decimal string only.
+    if isinstance(value, bool):
+        raise ValueError("write an amount as a number, not true/false")
+    if isinstance(value, float):
+        raise ValueError(
+            "an amount may not be a binary float (it cannot hold every amount exactly); "
+            "pass a Decimal, an int or a decimal string such as '999.5'"
+        )
+    return value
+
+
+def _bounded(value: Decimal) -> Decimal:
+    if value.adjusted() >= _MAX_MONEY_DIGITS:
+        raise ValueError(f"an amount must be below 10^{_MAX_MONEY_DIGITS} 万元")
+    return value
+
+
+_MAX_MONEY_DIGITS = 100  # far above any budget; keeps Decimal arithmetic in range
+Money = Annotated[
+    Decimal,
+    Field(ge=0, allow_inf_nan=False),
+    BeforeValidator(_exact_number),
+    AfterValidator(_bounded),
+]
+Percent = Annotated[
+    Decimal, Field(ge=0, le=100, allow_inf_nan=False), BeforeValidator(_exact_number)
+]
+
+
+def _whole_number(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("write a number, not true/false")
+    if isinstance(value, float | Decimal | str):
+        raise ValueError("write a whole number such as 3")
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    # Dates are YYYY-MM-DD only: an integer would otherwise be read as seconds since 1970
+    # (0 becomes 1970-01-01) and a datetime string would lose its time silently.
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    if _COMPACT_DATE.fullmatch(text):
+        raise ValueError(f"write a date as YYYY-MM-DD, e.g. {text[:4]}-{text[4:6]}-{text[6:]}")
+    raise ValueError("write a date as YYYY-MM-DD, e.g. 2026-09-25")
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_COMPACT_DATE = re.compile(r"[12][0-9]{3}[01][0-9][0-3][0-9]")
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Count = Annotated[int, Field(ge=0), BeforeValidator(_whole_number)]
+# A plan or evaluation year: the regulations date from 2016 on; the range leaves room both
+# ways while keeping every derived deadline a real calendar date.
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR), BeforeValidator(_whole_number)]
 
 
 def _fact(zh: str, description: str, stage: Stage | None = None) -> Any:
@@ -220,10 +279,10 @@ class Project(BaseModel):
     project_nature: ProjectNature | None = _fact("项目性质", "Kind of work: new, upgrade, O&M …")
     is_secret: bool | None = _fact("是否涉密", "The project involves state secrets (涉密项目).")
     total_investment: Money | None = _fact("总投资（万元）", "Total investment in 万元.")
-    plan_year: int | None = _fact(
+    plan_year: Year | None = _fact(
         "计划年度", "The year whose annual plan the project is declared for."
     )
-    evaluation_year: int | None = _fact(
+    evaluation_year: Year | None = _fact(
         "自评年度", "The year whose annual self-evaluation of the running project is checked."
     )
     stage: Stage | None = _fact(
@@ -689,7 +748,7 @@ class Project(BaseModel):
     )
     acceptance_passed: bool | None = _fact("验收合格", "The (completion) acceptance was passed.")
     in_use: bool | None = _fact("已投入使用", "The system is in formal use.")
-    consecutive_failed_acceptances: Annotated[int, Field(ge=0)] | None = _fact(
+    consecutive_failed_acceptances: Count | None = _fact(
         "连续未通过验收次数", "Number of consecutive failed acceptances."
     )
     graded_protection_tested: bool | None = _fact(
@@ -878,81 +937,81 @@ class Project(BaseModel):
     )
 
     # --- lifecycle dates ------------------------------------------------------------------
-    declared_on: date | None = _fact(
+    declared_on: IsoDate | None = _fact(
         "申报日期", "Date the project was declared.", Stage.declaration
     )
-    pre_review_submitted_on: date | None = _fact(
+    pre_review_submitted_on: IsoDate | None = _fact(
         "报送预审日期",
         "Date a specially declared project was submitted for pre-review (预审) with its materials.",
         Stage.declaration,
     )
-    pre_review_completed_on: date | None = _fact(
+    pre_review_completed_on: IsoDate | None = _fact(
         "预审完成日期",
         "Date the pre-review was completed and its opinion (预审意见) issued.",
         Stage.declaration,
     )
-    approved_on: date | None = _fact(
+    approved_on: IsoDate | None = _fact(
         "立项批复日期", "Date the project was approved.", Stage.approval
     )
-    publicity_started_on: date | None = _fact(
+    publicity_started_on: IsoDate | None = _fact(
         "公示开始日期", "First day of the public notice.", Stage.approval
     )
-    publicity_ended_on: date | None = _fact(
+    publicity_ended_on: IsoDate | None = _fact(
         "公示结束日期", "Last day of the public notice.", Stage.approval
     )
-    technical_plan_submitted_on: date | None = _fact(
+    technical_plan_submitted_on: IsoDate | None = _fact(
         "技术方案报送日期", "Date the technical plan was submitted.", Stage.design_review
     )
-    technical_review_completed_on: date | None = _fact(
+    technical_review_completed_on: IsoDate | None = _fact(
         "技术审查完成日期", "Date the technical review opinion was issued.", Stage.design_review
     )
-    budget_review_submitted_on: date | None = _fact(
+    budget_review_submitted_on: IsoDate | None = _fact(
         "预算评审申报日期", "Date the budget review was applied for.", Stage.procurement
     )
-    budget_review_completed_on: date | None = _fact(
+    budget_review_completed_on: IsoDate | None = _fact(
         "预算评审完成日期", "Date the budget review was completed.", Stage.procurement
     )
-    contract_signed_on: date | None = _fact(
+    contract_signed_on: IsoDate | None = _fact(
         "合同签订日期", "Date the main contract was signed.", Stage.construction
     )
-    construction_started_on: date | None = _fact(
+    construction_started_on: IsoDate | None = _fact(
         "开工日期", "Date construction started.", Stage.construction
     )
-    construction_completed_on: date | None = _fact(
+    construction_completed_on: IsoDate | None = _fact(
         "建设完成日期", "Date construction was completed.", Stage.trial_run
     )
-    trial_run_started_on: date | None = _fact(
+    trial_run_started_on: IsoDate | None = _fact(
         "试运行开始日期", "First day of the trial run.", Stage.trial_run
     )
-    trial_run_ended_on: date | None = _fact(
+    trial_run_ended_on: IsoDate | None = _fact(
         "试运行结束日期", "Last day of the trial run.", Stage.acceptance
     )
-    acceptance_applied_on: date | None = _fact(
+    acceptance_applied_on: IsoDate | None = _fact(
         "验收申请日期", "Date acceptance was applied for.", Stage.acceptance
     )
-    accepted_on: date | None = _fact("验收日期", "Date of the acceptance.", Stage.acceptance)
-    operation_started_on: date | None = _fact(
+    accepted_on: IsoDate | None = _fact("验收日期", "Date of the acceptance.", Stage.acceptance)
+    operation_started_on: IsoDate | None = _fact(
         "投入运行日期", "Date the system went into operation.", Stage.operation
     )
-    self_evaluation_submitted_on: date | None = _fact(
+    self_evaluation_submitted_on: IsoDate | None = _fact(
         "自评价报送日期", "Date the self-evaluation report was submitted.", Stage.operation
     )
-    monitoring_report_submitted_on: date | None = _fact(
+    monitoring_report_submitted_on: IsoDate | None = _fact(
         "绩效监控报告报送日期",
         "Date the performance monitoring report for the plan year was submitted.",
         Stage.construction,
     )
-    acceptance_materials_uploaded_on: date | None = _fact(
+    acceptance_materials_uploaded_on: IsoDate | None = _fact(
         "验收资料上报日期",
         "Date the acceptance materials were uploaded to the project management system.",
         Stage.operation,
     )
-    contract_filed_on: date | None = _fact(
+    contract_filed_on: IsoDate | None = _fact(
         "合同备案日期",
         "Date the signed procurement contract was filed with the IT authority.",
         Stage.construction,
     )
-    approval_valid_until: date | None = _fact(
+    approval_valid_until: IsoDate | None = _fact(
         "核准文件有效期届满日",
         "Last day on which the approval (核准文件) is valid; construction must start by then.",
         Stage.construction,

@@ -26,22 +26,30 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import IO, Any, Literal
 
-from pydantic import ValidationError
-
 from ._evaluate import evaluate_pack
+from ._input import MAX_EVENT_FILE_BYTES, parse_json, read_input, show_value, validate_project
 from ._model import Project, Stage
 from ._pack import CompiledPack
 from ._registry import PackRegistry, default_registry
 from ._verdict import DeadlineResult, Finding, Status, Verdict
-from .errors import GovitRulesError
+from .errors import GovitRulesError, ProjectValidationError, UnknownJurisdictionError
 
 __all__ = ["ALERT_KINDS", "Alert", "Monitor", "event_types", "watch_cli"]
 
-AlertKind = Literal["due_soon", "met", "missed", "too_early", "violated", "rejected"]
-ALERT_KINDS: tuple[str, ...] = ("due_soon", "met", "missed", "too_early", "violated", "rejected")
+AlertKind = Literal[
+    "due_soon", "met", "missed", "too_early", "violated", "rejected", "not_in_force"
+]
+ALERT_KINDS: tuple[str, ...] = (
+    "due_soon",
+    "met",
+    "missed",
+    "too_early",
+    "violated",
+    "rejected",
+    "not_in_force",
+)
 # Kinds that mean the project broke a rule; any of them makes watch_cli return 1.
 SEVERE: frozenset[str] = frozenset({"missed", "too_early", "violated"})
 EX_OK, EX_ALERT, EX_USAGE = 0, 1, 64
@@ -54,6 +62,7 @@ _LABELS = {
     "too_early": ("过早进入下一阶段", "too early"),
     "violated": ("违反规定", "violated"),
     "rejected": ("事件被拒绝", "event rejected"),
+    "not_in_force": ("办法未施行", "not in force"),
 }
 
 
@@ -107,6 +116,8 @@ class Alert:
         head = f"{when} {self.project or '?'} {self.kind.upper()}"
         if self.kind == "rejected":
             return f"{head} line {self.line}: {self.reason}"
+        if self.kind == "not_in_force":
+            return f"{head} line {self.line}: {self.message_en}"
         due = f" due {self.due.isoformat()}" if self.due else ""
         return (
             f"{head} {self.rule_id}{due} [{self.citation_en} / {self.citation_zh}] "
@@ -165,10 +176,10 @@ class Monitor:
         self._line += 1
         if not text.strip():
             return []
-        try:
-            event = json.loads(text)
-        except json.JSONDecodeError as exc:
-            return [self._rejected(f"not JSON: {exc.msg} at column {exc.colno}")]
+        event, problems = parse_json(text, f"line {self._line}")
+        if problems:
+            first = problems[0]
+            return [self._rejected(f"not JSON: {first.message} at column {first.col}")]
         return self._feed(event)
 
     def feed(self, event: Mapping[str, Any]) -> list[Alert]:
@@ -216,7 +227,9 @@ class Monitor:
                 else sorted(self.packs)
             )
             hint = _hint(jurisdiction, known)
-            detail = "" if isinstance(exc, KeyError) else f" ({str(exc).splitlines()[0]})"
+            # UnknownJurisdictionError's own message has the same did-you-mean: say it once.
+            quiet = isinstance(exc, KeyError | UnknownJurisdictionError)
+            detail = "" if quiet else f" ({str(exc).splitlines()[0]})"
             raise _Rejected(
                 f"unknown jurisdiction {jurisdiction!r}{hint}{detail}", project, jurisdiction, on
             ) from None
@@ -235,10 +248,16 @@ class Monitor:
                 f"unknown key(s) {extra}; an event has {sorted(_EVENT_KEYS)}", pid, jur, on
             )
         for key in ("project", "jurisdiction", "type", "date"):
-            if not isinstance(event.get(key), str) or not event.get(key):
+            if event.get(key) is None or event.get(key) == "":
                 raise _Rejected(f"{key!r} is required (a non-empty string)", pid, jur, on)
+            if key != "date" and not isinstance(event.get(key), str):
+                raise _Rejected(
+                    f"{key!r} must be a string, got {show_value(event.get(key))}", pid, jur, on
+                )
         if on is None:
-            raise _Rejected(f"'date' must be YYYY-MM-DD, got {event['date']!r}", pid, jur)
+            raise _Rejected(
+                f"'date' must be YYYY-MM-DD (a string), got {show_value(event['date'])}", pid, jur
+            )
         assert pid is not None and jur is not None
         payload = event.get("payload", {})
         if payload is None:
@@ -247,7 +266,7 @@ class Monitor:
             raise _Rejected("'payload' must be a JSON object of facts", pid, jur, on)
 
         # Duplicates first: a replayed event is also out of order, but "duplicate" says more.
-        key = json.dumps(event, sort_keys=True, ensure_ascii=False)
+        key = json.dumps(event, sort_keys=True, ensure_ascii=False, default=str)
         if key in self._seen_events:
             raise _Rejected("duplicate: this identical event was seen before", pid, jur, on)
         state = self.projects.get(pid)
@@ -292,20 +311,43 @@ class Monitor:
             with contextlib.suppress(ValueError):
                 explicit = Stage(updates["stage"]) if updates["stage"] is not None else None
         try:
-            project = Project.model_validate({**facts, "stage": _stage(facts, explicit)})
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-            )
+            project = validate_project({**facts, "stage": _stage(facts, explicit)})
+            verdict = evaluate_pack(pack, project, on)
+        except ProjectValidationError as exc:
+            problems = "; ".join(f"{p.path}: {p.message}" for p in exc.problems)
             raise _Rejected(f"invalid fact(s): {problems}", pid, jur, on) from None
 
-        # Accepted: commit the state, then judge the project as of the event date.
+        # Accepted: commit the state and report what the verdict as of the event date says.
         self._seen_events.add(key)
         state.facts, state.project, state.last_date = facts, project, on
         state.explicit_stage = explicit
         self.projects[pid] = state
-        verdict = evaluate_pack(pack, project, on)
+        if not verdict.in_force:
+            # Said once per project, or an event log before the pack's start prints nothing.
+            return self._once_not_in_force(pid, pack, on, verdict.warnings)
         return self._alerts(pid, pack, verdict, on)
+
+    def _once_not_in_force(
+        self, pid: str, pack: CompiledPack, on: date, warnings: list[str]
+    ) -> list[Alert]:
+        key = (pid, "", "not_in_force")
+        if key in self._emitted:
+            return []
+        self._emitted.add(key)
+        label_zh, label_en = _LABELS["not_in_force"]
+        reason = warnings[0] if warnings else f"not in force on {on}"
+        return [
+            Alert(
+                kind="not_in_force",
+                project=pid,
+                jurisdiction=pack.jurisdiction,
+                event_date=on,
+                line=self._line,
+                message_zh=f"{label_zh}：{pack.meta.document.title.zh}于{on}尚未施行或已失效，不产生提醒",
+                message_en=f"{label_en}: {reason}; no alerts until it is",
+                reason=reason,
+            )
+        ]
 
     # -- output -------------------------------------------------------------------------
 
@@ -433,10 +475,10 @@ def watch_cli(
         print("govit-rules watch: --due-within must be 0 or more days", file=err)
         return EX_USAGE
     try:
-        source = sys.stdin.read() if events == "-" else Path(events).read_text(encoding="utf-8")
-        lines = source.splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"govit-rules watch: cannot read {events}: {exc}", file=err)
+        lines = read_input(events, "event file", MAX_EVENT_FILE_BYTES).splitlines()
+    except ProjectValidationError as exc:
+        for p in exc.problems:
+            print(str(p), file=err)
         return EX_USAGE
     monitor = Monitor(packs, due_within=due_within)
     severe = False

@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_serializer
 
 from ._citation import Citation
 
@@ -189,6 +189,12 @@ class Finding(_Out):
     missing_facts: list[str] = []
     interpretation: Text | None = None
     stage: str | None = None
+
+    @field_serializer("facts")
+    def _sorted_sets(self, facts: dict[str, Any]) -> dict[str, Any]:
+        # Set-valued facts in sorted order: the same verdict gives the same bytes in every
+        # process, whatever the string hash seed.
+        return {k: sorted(v) if isinstance(v, frozenset | set) else v for k, v in facts.items()}
 
 
 class RouteStepResult(_Out):

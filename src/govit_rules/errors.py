@@ -8,6 +8,7 @@ Every exception derives from :class:`GovitRulesError`, so a caller can catch one
     ├── UnknownJurisdictionError  no shipped pack has that jurisdiction id
     ├── PackNotFoundError         no pack is in force at the requested date, or no pack folder
     ├── CitationSyntaxError       a citation string could not be parsed (also a ValueError)
+    ├── InvalidArgumentError      an API argument of the wrong type or value (also a TypeError)
     ├── ReteUnavailableError      durable-rules is missing (the [rete] extra; not on Python 3.13)
     └── ReteEncodingError         a value cannot be carried exactly into durable-rules
 
@@ -23,6 +24,7 @@ from typing import Any
 __all__ = [
     "CitationSyntaxError",
     "GovitRulesError",
+    "InvalidArgumentError",
     "PackError",
     "PackNotFoundError",
     "Problem",
@@ -86,6 +88,10 @@ class PackNotFoundError(GovitRulesError, LookupError):
 
 class CitationSyntaxError(GovitRulesError, ValueError):
     """A citation string is in none of the accepted forms."""
+
+
+class InvalidArgumentError(GovitRulesError, TypeError, ValueError):
+    """A function of the public API was called with an argument it cannot take."""
 
 
 class ReteUnavailableError(GovitRulesError, ImportError):
