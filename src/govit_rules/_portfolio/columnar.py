@@ -1,0 +1,140 @@
+"""The columnar evaluator: one compiled pack over a whole table of projects at once.
+
+Owns :func:`evaluate_columns` and :func:`verdict_for_row`. The checked condition trees of
+a pack become Polars expressions (``exprs.py``), deadline dates come from the calendar
+as arrays (``deadlines.py``), and each rule kind's status and the outcome follow
+``_evaluate.py`` exactly (``statuses.py``). No Python runs per row. The answers are the
+per-project engine's, cell for cell (``tests/test_columnar.py`` checks this on generated
+portfolios for every shipped pack); the full, cited :class:`Verdict` of any row is one
+call away.
+
+Output columns, in order: ``project_id`` (when given), ``outcome``, ``status:<rule>`` for
+every rule in pack order (null for a rule the engine did not reach: every non-scope rule
+of a project outside the regulation's scope, every rule when the pack is not in force),
+``approver:<route>`` for every route of the pack, ``due:<rule>`` for every deadline rule.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from .._pack import CompiledPack
+from .._verdict import Outcome, Verdict
+from .deadlines import deadline_columns
+from .exprs import LeafCache, normalise
+from .rowwise import project_of_row
+from .statuses import CODES, RuleColumns, StatusBuilder, read_facts, stage_rank
+
+__all__ = ["evaluate_columns", "output_schema", "verdict_for_row"]
+
+
+def output_schema(pack: CompiledPack, with_id: bool) -> dict[str, pl.DataType]:
+    """The output columns and their types, in order."""
+    schema: dict[str, pl.DataType] = {}
+    if with_id:
+        schema["project_id"] = pl.Utf8()
+    schema["outcome"] = pl.Utf8()
+    for rule in pack.rules:
+        schema[f"status:{rule.id}"] = pl.Utf8()
+    for route in pack.routes:
+        schema[f"approver:{route}"] = pl.Utf8()
+    for rule in pack.rules:
+        if rule.kind == "deadline":
+            schema[f"due:{rule.id}"] = pl.Date()
+    return schema
+
+
+def evaluate_columns(pack: CompiledPack, frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Outcome, every rule's status, every route's approver and every due date, per row."""
+    facts = read_facts(pack)
+    base = normalise(frame, facts)
+    with_id = "project_id" in frame.columns
+    schema = output_schema(pack, with_id)
+    if not pack.in_force(as_of):
+        return _not_in_force(frame, schema)
+
+    cache = LeafCache(base.schema)
+    cols: dict[str, RuleColumns] = {}
+    conditions: list[pl.Expr] = []
+    for n, rule in enumerate(pack.rules):
+        named: list[pl.Expr | None] = []
+        for part, cond in (("w", rule.when), ("m", rule.main), ("u", rule.unless)):
+            if cond is None:
+                named.append(None)
+                continue
+            name = f"__{part}{n}"
+            conditions.append(cache.expr(cond).alias(name))
+            named.append(pl.col(name))
+        assert named[0] is not None and named[1] is not None
+        cols[rule.id] = RuleColumns(named[0], named[1], named[2])
+
+    builder = StatusBuilder(pack, cols, as_of)
+    scope_false = pl.col("__scope_false")
+    scope_codes = builder.scope_codes()
+    other_codes = builder.other_codes()
+    outcome = builder.outcome(scope_false).alias("outcome")
+    approvers = builder.approvers(scope_false)
+    dues = builder.dues(scope_false)
+    date_names = {
+        f"{k}:{r.id}": f"__{k}:{r.id}"
+        for r in pack.rules
+        if r.kind == "deadline"
+        for k in ("due", "earliest", "latest")
+    }
+    dates = deadline_columns(pack, base, date_names)
+    missing_dates = [
+        pl.lit(None, dtype=pl.Date).alias(name)
+        for name in date_names.values()
+        if name not in {e.meta.output_name() for e in dates}
+    ]
+    others = {r.id for r in pack._others}
+
+    def text(rule_id: str) -> pl.Expr:
+        code = pl.col(f"__code:{rule_id}")
+        shown = code.replace_strict(CODES, return_dtype=pl.Utf8)
+        if rule_id in others:
+            shown = pl.when(scope_false).then(pl.lit(None, dtype=pl.Utf8)).otherwise(shown)
+        return shown.alias(f"status:{rule_id}")
+
+    lazy = (
+        base.lazy()
+        .with_columns(stage_rank(), *dates, *missing_dates)
+        .with_columns(cache.leaf_columns())
+        .with_columns(conditions)
+        .with_columns(builder.scope_false().alias("__scope_false"))
+        .with_columns(
+            [e.alias(f"__code:{e.meta.output_name()}") for e in (*scope_codes, *other_codes)]
+        )
+        .select(
+            outcome,
+            *[text(rule.id) for rule in pack.rules],
+            *approvers,
+            *dues,
+        )
+    )
+    out = lazy.collect()
+    if with_id:
+        out = out.insert_column(0, frame["project_id"])
+    return out
+
+
+def _not_in_force(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Outside its period of force a pack says nothing about any rule."""
+    n = frame.height
+    columns = []
+    for name, dtype in schema.items():
+        if name == "project_id":
+            columns.append(frame["project_id"])
+        elif name == "outcome":
+            columns.append(pl.Series(name, [Outcome.not_in_force.value] * n, dtype=pl.Utf8))
+        else:
+            columns.append(pl.Series(name, [None] * n, dtype=dtype))
+    return pl.DataFrame(columns)
+
+
+def verdict_for_row(pack: CompiledPack, frame: pl.DataFrame, i: int, as_of: date) -> Verdict:
+    """The full, cited verdict of the per-project engine for row ``i`` of ``frame``."""
+    verdict: Verdict = pack.evaluate(project_of_row(frame, i), as_of)
+    return verdict
