@@ -15,6 +15,7 @@ import polars as pl
 
 from .._model import Project
 from .._pack import CompiledPack
+from .._testing import _status_of
 from .._verdict import Verdict
 
 __all__ = ["evaluate_rows", "project_of_row", "verdict_row"]
@@ -30,23 +31,11 @@ def project_of_row(frame: pl.DataFrame, i: int) -> dict[str, Any]:
     }
 
 
-def _status(verdict: Verdict, rule_id: str) -> str | None:
-    for f in verdict.findings:
-        if f.rule_id == rule_id:
-            return f.status.value
-    for d in verdict.deadlines:
-        if d.rule_id == rule_id:
-            return d.status.value
-    if rule_id in verdict.not_applicable:
-        return "not_applicable"
-    return None  # not reached: out of scope, or the pack not in force
-
-
 def verdict_row(pack: CompiledPack, verdict: Verdict) -> dict[str, Any]:
     """The output row of one verdict (without ``project_id``)."""
     out: dict[str, Any] = {"outcome": verdict.outcome.value}
     for rule in pack.rules:
-        out[f"status:{rule.id}"] = _status(verdict, rule.id)
+        out[f"status:{rule.id}"] = _status_of(verdict, rule.id)  # pack tests read statuses alike
     for route in pack.routes:
         out[f"approver:{route}"] = verdict.final_approver(route)
     for rule in pack.rules:
