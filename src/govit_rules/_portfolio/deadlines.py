@@ -15,6 +15,7 @@ provisional; the columnar output carries dates only).
 
 from __future__ import annotations
 
+import calendar as _pycal
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,7 +25,7 @@ from .._calendar import WorkdayCalendar
 from .._pack import CompiledPack, CompiledRule
 from .._schema import PeriodSpec
 
-__all__ = ["CalendarArrays", "deadline_columns"]
+__all__ = ["CalendarArrays", "DeadlinePlan"]
 
 _EPOCH = date(1970, 1, 1).toordinal()
 
@@ -86,39 +87,50 @@ class CalendarArrays:
         return pl.lit(self.working).gather(day - self.first)
 
 
-def _as_day(expr: pl.Expr) -> pl.Expr:
-    return expr.cast(pl.Int32)
-
-
 def _as_date(day: pl.Expr) -> pl.Expr:
     return day.cast(pl.Int32).cast(pl.Date)
 
 
 def _raw_last(start: pl.Expr, period: PeriodSpec) -> pl.Expr | None:
-    """Art. 202's last day of a calendar period (None for working days, counted later)."""
+    """Art. 202's last day (a day number) of a calendar period; None for working days."""
     n, unit = period.amount, period.unit
     if n == 0:
-        return start
+        return start.cast(pl.Int32)
     if unit == "days":
-        return start.dt.offset_by(f"{n}d")
+        return start.cast(pl.Int32) + n
     if unit == "months":
-        return start.dt.offset_by(f"{n}mo")
+        return start.dt.offset_by(f"{n}mo").cast(pl.Int32)
     if unit == "years":
-        return start.dt.offset_by(f"{n}y")
+        return start.dt.offset_by(f"{n}y").cast(pl.Int32)
     return None
 
 
-def _by_day(rule: CompiledRule) -> pl.Expr:
-    """The fixed day of a ``by`` deadline, before Art. 203 moves it off a rest day."""
+def _span_days(period: PeriodSpec | None) -> int:
+    """An upper bound of a period's length in days (for sizing the calendar arrays)."""
+    if period is None:
+        return 0
+    per = {"days": 1, "working_days": 2, "months": 31, "years": 366}[period.unit]
+    return period.amount * per
+
+
+def _by_table(cal: WorkdayCalendar, rule: CompiledRule) -> pl.Series:
+    """For every year 1…9998, the due day (a day number) of a fixed-day deadline.
+
+    Computed once per pack with the calendar itself, then gathered by year: the fixed
+    day (the month's last day when the month is shorter), moved to the next working
+    day when it is a rest day (Civil Code Art. 203), as the engine does.
+    """
     spec = rule.deadline
-    assert spec is not None and rule.anchor is not None
-    # Out-of-range years are clamped, as the engine does (it also warns).
-    year = (pl.col(rule.anchor) + spec.by_offset).clip(1, 9998).cast(pl.Int32)
-    first = pl.date(year, spec.by_month, 1)
-    month_end = first.dt.month_end()
-    if spec.by_day == "last":
-        return month_end
-    return pl.min_horizontal(first.dt.offset_by(f"{int(spec.by_day) - 1}d"), month_end)
+    assert spec is not None
+    out = []
+    for year in range(1, 9999):
+        last = _pycal.monthrange(year, spec.by_month)[1]
+        day = last if spec.by_day == "last" else min(int(spec.by_day), last)
+        fixed = date(year, spec.by_month, day)
+        if not cal.is_working_day(fixed)[0]:
+            fixed = cal.next_working_day(fixed).date
+        out.append(_day(fixed))
+    return pl.Series(out, dtype=pl.Int32)
 
 
 def _needs(rule: CompiledRule) -> list[tuple[str, PeriodSpec | None, bool]]:
@@ -134,64 +146,84 @@ def _needs(rule: CompiledRule) -> list[tuple[str, PeriodSpec | None, bool]]:
     return [("due", None, True)]  # by
 
 
-def deadline_columns(
-    pack: CompiledPack, frame: pl.DataFrame, names: dict[str, str]
-) -> list[pl.Expr]:
-    """Date columns ``due``/``earliest``/``latest`` for every deadline rule of the pack.
+# The span of days the calendar arrays cover unless a batch needs more: built once per pack.
+_DEFAULT_SPAN = (_day(date(1990, 1, 1)), _day(date(2100, 12, 31)))
 
-    ``names`` maps ``"<output>:<rule_id>"`` to the column name to produce. The result is
-    computed for every row with a known anchor, whatever the rule's status will be.
-    """
-    rules = [r for r in pack._others if r.kind == "deadline"]
-    raw: dict[str, pl.Expr] = {}
-    plans: list[tuple[str, CompiledRule, str, PeriodSpec | None, bool]] = []
-    for rule in rules:
-        for out, period, extend in _needs(rule):
-            key = f"{out}:{rule.id}"
-            plans.append((key, rule, out, period, extend))
+
+class DeadlinePlan:
+    """Everything a pack's deadlines need, built once per pack: arrays and year tables."""
+
+    def __init__(self, pack: CompiledPack) -> None:
+        self.pack = pack
+        self.rules = [r for r in pack._others if r.kind == "deadline"]
+        self.plans = [(r, *need) for r in self.rules for need in _needs(r)]
+        self.anchors = sorted({r.anchor for r in self.rules if r.anchor and not _is_year(r)})
+        longest = max((_span_days(p[2]) for p in self.plans), default=0)
+        # Enough days after the last start for the longest period: at most two rest days
+        # a week, the longest official holiday, and every pack rest day.
+        self.reach = longest + 40 + len(pack.calendar._extra_rest)
+        self.years = {r.id: _by_table(pack.calendar, r) for r in self.rules if _is_year(r)}
+        self._arrays: dict[tuple[int, int], CalendarArrays] = {}
+
+    def span(self, frame: pl.DataFrame) -> tuple[int, int]:
+        """The days this batch needs: the default span, widened to its own dates."""
+        lo, hi = _DEFAULT_SPAN
+        if self.anchors:
+            days = [pl.col(a).cast(pl.Int32) for a in self.anchors]
+            first, last = frame.select(
+                pl.min_horizontal([d.min() for d in days]).alias("first"),
+                pl.max_horizontal([d.max() for d in days]).alias("last"),
+            ).row(0)
+            if first is not None and last is not None:
+                lo, hi = min(lo, int(first) - 1), max(hi, int(last) + self.reach)
+        return lo, hi
+
+    def arrays(self, span: tuple[int, int]) -> CalendarArrays:
+        found = self._arrays.get(span)
+        if found is None:
+            found = CalendarArrays.build(self.pack.calendar, *span)
+            if span == _DEFAULT_SPAN:
+                self._arrays[span] = found
+        return found
+
+    def stages(self, span: tuple[int, int], names: dict[str, str]) -> list[list[pl.Expr]]:
+        """Two stages of expressions: raw last days, then the calendar's moves.
+
+        ``names`` maps ``"<output>:<rule_id>"`` to the Date column to produce. Dates are
+        computed for every row with a known anchor, whatever the rule's status will be.
+        """
+        arrays = self.arrays(span)
+        raw: list[pl.Expr] = []
+        final: list[pl.Expr] = []
+        for rule, out, period, extend in self.plans:
             assert rule.anchor is not None
-            if period is None:
-                raw[key] = _by_day(rule)
-            else:
-                last = _raw_last(pl.col(rule.anchor), period)
-                if last is not None:
-                    raw[key] = last
-    if not plans:
-        return []
-    # One calendar span covering every start and every raw last day of this batch.
-    anchors = sorted({r.anchor for r in rules if r.anchor and not _is_year(r)})
-    probes = [_as_day(pl.col(a)) for a in anchors] + [_as_day(e) for e in raw.values()]
-    bounds = frame.select(
-        pl.min_horizontal([p.min() for p in probes]).alias("lo"),
-        pl.max_horizontal([p.max() for p in probes]).alias("hi"),
-    ).row(0)
-    lo, hi = bounds
-    if lo is None or hi is None:
-        return [pl.lit(None, dtype=pl.Date).alias(names[p[0]]) for p in plans]
-    most = max(
-        (p[3].amount for p in plans if p[3] is not None and p[3].unit == "working_days"),
-        default=0,
-    )
-    # Enough days after the last start for the longest count of working days: at most two
-    # rest days a week, the longest official holiday, and every pack rest day.
-    pad = 2 * most + 40 + len(pack.calendar._extra_rest)
-    arrays = CalendarArrays.build(pack.calendar, int(lo) - 1, int(hi) + pad)
-    exprs: list[pl.Expr] = []
-    for key, rule, _out, period, extend in plans:
-        assert rule.anchor is not None
-        start = _as_day(pl.col(rule.anchor))
-        if period is not None and period.unit == "working_days" and period.amount > 0:
-            day = arrays.nth_working(start, period.amount)
-        else:
-            last = _as_day(raw[key])
-            if extend and not (period is not None and period.amount == 0):
-                day = (
-                    pl.when(arrays.is_working(last)).then(last).otherwise(arrays.next_working(last))
+            key = f"{out}:{rule.id}"
+            tmp = f"__raw:{key}"
+            anchor = pl.col(rule.anchor)
+            if period is None:  # by: a fixed day of a year named by an integer fact
+                spec = rule.deadline
+                assert spec is not None
+                # Out-of-range years are clamped, as the engine does (it also warns).
+                year = (anchor + spec.by_offset).clip(1, 9998) - 1
+                final.append(_as_date(pl.lit(self.years[rule.id]).gather(year)).alias(names[key]))
+                continue
+            if period.unit == "working_days" and period.amount > 0:
+                day = arrays.nth_working(anchor.cast(pl.Int32), period.amount)
+                final.append(_as_date(day).alias(names[key]))
+                continue
+            last = _raw_last(anchor, period)
+            assert last is not None
+            raw.append(last.alias(tmp))
+            if extend and period.amount > 0:
+                moved = (
+                    pl.when(arrays.is_working(pl.col(tmp)))
+                    .then(pl.col(tmp))
+                    .otherwise(arrays.next_working(pl.col(tmp)))
                 )
             else:
-                day = last
-        exprs.append(_as_date(day).alias(names[key]))
-    return exprs
+                moved = pl.col(tmp)
+            final.append(_as_date(moved).alias(names[key]))
+        return [raw, final]
 
 
 def _is_year(rule: CompiledRule) -> bool:

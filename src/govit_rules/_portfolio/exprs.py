@@ -16,7 +16,6 @@ test it; composite conditions only combine those columns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -138,8 +137,7 @@ def normalise(frame: pl.DataFrame, facts: list[str]) -> pl.DataFrame:
 class LeafCache:
     """Compiles conditions; every distinct leaf becomes one named temporary column."""
 
-    def __init__(self, schema: Mapping[str, pl.DataType]) -> None:
-        self.schema = schema
+    def __init__(self) -> None:
         self.types = fact_types()
         self.leaves: dict[tuple[Any, ...], tuple[str, pl.Expr]] = {}
 

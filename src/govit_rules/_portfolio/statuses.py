@@ -19,11 +19,13 @@ from datetime import date
 
 import polars as pl
 
+from .._conditions import Test
 from .._model import Project, Stage
 from .._pack import CompiledPack, CompiledRule
 from .._verdict import Outcome, Status
+from .exprs import LeafCache
 
-__all__ = ["CODES", "UNKNOWN_UNCOUNTED", "RuleColumns", "StatusBuilder"]
+__all__ = ["CODES", "UNKNOWN_UNCOUNTED", "RuleColumns", "StatusBuilder", "code_column"]
 
 S = Status
 CODES: dict[int, str] = {i: s.value for i, s in enumerate(Status)}
@@ -31,6 +33,11 @@ UNKNOWN_UNCOUNTED = len(CODES)
 CODES[UNKNOWN_UNCOUNTED] = Status.unknown.value
 _CODE = {s: i for i, s in enumerate(Status)}
 _RANK = "__rank"
+
+
+def code_column(rule_id: str) -> str:
+    """The name of the column holding a rule's status code."""
+    return f"__code:{rule_id}"
 
 
 def _c(status: Status) -> pl.Expr:
@@ -63,8 +70,11 @@ def stage_rank() -> pl.Expr:
 class StatusBuilder:
     """Builds, for one pack, the code of every rule's status and the outcome."""
 
-    def __init__(self, pack: CompiledPack, cols: dict[str, RuleColumns], as_of: date) -> None:
+    def __init__(
+        self, pack: CompiledPack, cols: dict[str, RuleColumns], as_of: date, leaves: LeafCache
+    ) -> None:
         self.pack = pack
+        self.leaves = leaves
         self.cols = cols
         self.as_of = as_of
         self.violated: list[pl.Expr] = []
@@ -107,19 +117,20 @@ class StatusBuilder:
             )
         return out
 
-    def _flag(self, code: pl.Expr, rule: CompiledRule, c: RuleColumns) -> pl.Expr:
-        """Record what a code means for the outcome (a rule whose ``when`` fails: nothing)."""
-        live = ~_false(c.when)
-        self.unknown.append(live & (code == _CODE[S.unknown]))
+    def _flag(self, code: pl.Expr, rule: CompiledRule) -> pl.Expr:
+        """Record what a rule's code means for the outcome; return the code unchanged.
+
+        The outcome reads the computed code column (a rule whose ``when`` fails has the
+        ``not_applicable`` code there, which counts for nothing).
+        """
+        done = pl.col(code_column(rule.id))
+        self.unknown.append(done == _CODE[S.unknown])
         if rule.kind == "prohibition":
-            self.prohibited.append(live & (code == _CODE[S.violated]))
+            self.prohibited.append(done == _CODE[S.violated])
+        elif rule.kind == "deadline":
+            self.violated.append(done.is_in([_CODE[S.missed], _CODE[S.too_early]]))
         else:
-            bad = (
-                code.is_in([_CODE[S.missed], _CODE[S.too_early]])
-                if rule.kind == "deadline"
-                else code == _CODE[S.violated]
-            )
-            self.violated.append(live & bad)
+            self.violated.append(done == _CODE[S.violated])
         return code
 
     def _prohibition(self, rule: CompiledRule, c: RuleColumns) -> pl.Expr:
@@ -132,7 +143,7 @@ class StatusBuilder:
             .then(_c(S.violated))
             .otherwise(_c(S.unknown))
         )
-        return self._flag(code, rule, c)
+        return self._flag(code, rule)
 
     def _obligation(self, rule: CompiledRule, c: RuleColumns) -> pl.Expr:
         code = (
@@ -146,11 +157,14 @@ class StatusBuilder:
             .then(_c(S.violated))
             .otherwise(_c(S.unknown))
         )
-        return self._flag(code, rule, c)
+        return self._flag(code, rule)
 
     def _documents(self, rule: CompiledRule, c: RuleColumns) -> pl.Expr:
         sub = pl.col("submitted_documents")
-        have = [sub.list.contains(pl.lit(d, dtype=pl.Utf8)) for d in rule.documents]
+        # One membership column per document, shared by every rule that asks for it.
+        have = [
+            self.leaves.expr(Test("submitted_documents", "contains", d)) for d in rule.documents
+        ]
         complete = pl.all_horizontal(have) if have else pl.lit(True)
         code = (
             pl.when(sub.is_not_null() & _true(complete))
@@ -161,11 +175,11 @@ class StatusBuilder:
             .then(_c(S.unknown))
             .otherwise(_c(S.violated))
         )
-        return self._flag(code, rule, c)
+        return self._flag(code, rule)
 
     def _route(self, rule: CompiledRule, c: RuleColumns) -> pl.Expr:
         code = pl.when(_true(c.when)).then(_c(S.required)).otherwise(_c(S.unknown))
-        return self._flag(code, rule, c)
+        return self._flag(code, rule)
 
     def deadline_not_due(self, rule: CompiledRule) -> pl.Expr:
         """The rule's stage, or else the stage its anchor fact belongs to (as _evaluate)."""
@@ -222,7 +236,7 @@ class StatusBuilder:
             )
             .otherwise(dated)
         )
-        return self._flag(code, rule, c)
+        return self._flag(code, rule)
 
     def outcome(self, scope_false: pl.Expr) -> pl.Expr:
         def any_of(parts: Sequence[pl.Expr]) -> pl.Expr:
