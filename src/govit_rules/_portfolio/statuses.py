@@ -2,10 +2,12 @@
 
 Owns the columnar form of ``_evaluate.evaluate_pack``'s status logic, kind by kind, in
 the same order of precedence (read the two side by side). Each rule's status is first a
-small integer code (cheap to combine), turned into its ``Status`` text once at the end.
-An unknown deadline that the engine does not count against the outcome (an unknown
-status of a period without a completion fact) has a code of its own, shown as
-``unknown``.
+small integer code, turned into its ``Status`` text once at the end. A code also carries
+what the status means for the outcome, its *weight*: 3 for a prohibition violated, 2 for
+a duty violated or a deadline missed, 1 for an unknown that counts (the engine's
+``counted_unknown``), 0 otherwise (an unknown deadline without a completion fact does
+not count). ``code = weight * 16 + status``, so the outcome is the largest code of a row,
+divided by 16: one pass over the codes instead of three scans of every rule.
 
 Inputs are Boolean columns for each rule's ``when``/main/``unless`` conditions (null:
 unknown), the stage rank, and the deadline dates of ``deadlines.py``.
@@ -13,7 +15,6 @@ unknown), the stage rank, and the deadline dates of ``deadlines.py``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,13 +26,26 @@ from .._pack import CompiledPack, CompiledRule
 from .._verdict import Outcome, Status
 from .exprs import LeafCache
 
-__all__ = ["CODES", "UNKNOWN_UNCOUNTED", "RuleColumns", "StatusBuilder", "code_column"]
+__all__ = ["NOT_REACHED", "STATUS_TEXT", "RuleColumns", "StatusBuilder", "code_column"]
 
 S = Status
-CODES: dict[int, str] = {i: s.value for i, s in enumerate(Status)}
-UNKNOWN_UNCOUNTED = len(CODES)
-CODES[UNKNOWN_UNCOUNTED] = Status.unknown.value
-_CODE = {s: i for i, s in enumerate(Status)}
+_INDEX = {s: i for i, s in enumerate(Status)}
+_WEIGHT = 16
+# The text of every code: the status, whatever its weight.
+STATUS_TEXT = [
+    list(Status)[i % _WEIGHT].value if i % _WEIGHT < len(Status) else None
+    for i in range(4 * _WEIGHT)
+]
+# The code of a rule the engine did not reach (out of scope): its text is null. Codes are
+# never null, which keeps the row maximum on Polars' fast path.
+NOT_REACHED = _WEIGHT - 1
+# The outcome of a row whose largest weight is 0, 1, 2 or 3 (in scope, in force).
+_OUTCOMES = [
+    Outcome.compliant.value,
+    Outcome.needs_information.value,
+    Outcome.non_compliant.value,
+    Outcome.prohibited.value,
+]
 _RANK = "__rank"
 
 
@@ -40,8 +54,8 @@ def code_column(rule_id: str) -> str:
     return f"__code:{rule_id}"
 
 
-def _c(status: Status) -> pl.Expr:
-    return pl.lit(_CODE[status], dtype=pl.UInt8)
+def _c(status: Status, weight: int = 0) -> pl.Expr:
+    return pl.lit(weight * _WEIGHT + _INDEX[status], dtype=pl.UInt8)
 
 
 def _true(e: pl.Expr) -> pl.Expr:
@@ -77,9 +91,6 @@ class StatusBuilder:
         self.leaves = leaves
         self.cols = cols
         self.as_of = as_of
-        self.violated: list[pl.Expr] = []
-        self.prohibited: list[pl.Expr] = []
-        self.unknown: list[pl.Expr] = []
 
     def scope_false(self) -> pl.Expr:
         parts = [_false(self.cols[r.id].main) for r in self.pack._scope]
@@ -89,13 +100,12 @@ class StatusBuilder:
         out = []
         for rule in self.pack._scope:
             m = self.cols[rule.id].main
-            self.unknown.append(m.is_null())
             code = (
                 pl.when(_true(m))
                 .then(_c(S.satisfied))
                 .when(_false(m))
                 .then(_c(S.out_of_scope))
-                .otherwise(_c(S.unknown))
+                .otherwise(_c(S.unknown, 1))
             )
             out.append(code.alias(rule.id))
         return out
@@ -113,25 +123,14 @@ class StatusBuilder:
             c = self.cols[rule.id]
             code = getattr(self, f"_{rule.kind}")(rule, c)
             out.append(
-                pl.when(_false(c.when)).then(_c(S.not_applicable)).otherwise(code).alias(rule.id)
+                pl.when(pl.col("__scope_false"))
+                .then(pl.lit(NOT_REACHED, dtype=pl.UInt8))
+                .when(_false(c.when))
+                .then(_c(S.not_applicable))
+                .otherwise(code)
+                .alias(rule.id)
             )
         return out
-
-    def _flag(self, code: pl.Expr, rule: CompiledRule) -> pl.Expr:
-        """Record what a rule's code means for the outcome; return the code unchanged.
-
-        The outcome reads the computed code column (a rule whose ``when`` fails has the
-        ``not_applicable`` code there, which counts for nothing).
-        """
-        done = pl.col(code_column(rule.id))
-        self.unknown.append(done == _CODE[S.unknown])
-        if rule.kind == "prohibition":
-            self.prohibited.append(done == _CODE[S.violated])
-        elif rule.kind == "deadline":
-            self.violated.append(done.is_in([_CODE[S.missed], _CODE[S.too_early]]))
-        else:
-            self.violated.append(done == _CODE[S.violated])
-        return code
 
     def _prohibition(self, rule: CompiledRule, c: RuleColumns) -> pl.Expr:
         u = c.unless if c.unless is not None else pl.lit(False)
@@ -140,10 +139,10 @@ class StatusBuilder:
             pl.when(_false(c.main) | _true(u))
             .then(_c(S.satisfied))
             .when(_true(c.main) & _true(c.when))
-            .then(_c(S.violated))
-            .otherwise(_c(S.unknown))
+            .then(_c(S.violated, 3))
+            .otherwise(_c(S.unknown, 1))
         )
-        return self._flag(code, rule)
+        return code
 
     def _obligation(self, rule: CompiledRule, c: RuleColumns) -> pl.Expr:
         code = (
@@ -152,12 +151,12 @@ class StatusBuilder:
             .when(self.not_due(rule))
             .then(_c(S.required))
             .when(c.when.is_null())
-            .then(_c(S.unknown))
+            .then(_c(S.unknown, 1))
             .when(_false(c.main))
-            .then(_c(S.violated))
-            .otherwise(_c(S.unknown))
+            .then(_c(S.violated, 2))
+            .otherwise(_c(S.unknown, 1))
         )
-        return self._flag(code, rule)
+        return code
 
     def _documents(self, rule: CompiledRule, c: RuleColumns) -> pl.Expr:
         sub = pl.col("submitted_documents")
@@ -172,14 +171,13 @@ class StatusBuilder:
             .when(self.not_due(rule))
             .then(_c(S.required))
             .when(c.when.is_null() | sub.is_null())
-            .then(_c(S.unknown))
-            .otherwise(_c(S.violated))
+            .then(_c(S.unknown, 1))
+            .otherwise(_c(S.violated, 2))
         )
-        return self._flag(code, rule)
+        return code
 
     def _route(self, rule: CompiledRule, c: RuleColumns) -> pl.Expr:
-        code = pl.when(_true(c.when)).then(_c(S.required)).otherwise(_c(S.unknown))
-        return self._flag(code, rule)
+        return pl.when(_true(c.when)).then(_c(S.required)).otherwise(_c(S.unknown, 1))
 
     def deadline_not_due(self, rule: CompiledRule) -> pl.Expr:
         """The rule's stage, or else the stage its anchor fact belongs to (as _evaluate)."""
@@ -198,11 +196,11 @@ class StatusBuilder:
         on = pl.lit(self.as_of, dtype=pl.Date)
         due, earliest, latest = (pl.col(f"__{k}:{rule.id}") for k in ("due", "earliest", "latest"))
         # Without a completion fact an unknown deadline does not count against the outcome.
-        lapsed = _c(S.unknown) if rule.done else pl.lit(UNKNOWN_UNCOUNTED, dtype=pl.UInt8)
+        lapsed = _c(S.unknown, 1 if rule.done else 0)
         if spec.direction in ("within", "by"):
             dated = (
                 pl.when(done.is_not_null())
-                .then(pl.when(done <= due).then(_c(S.met)).otherwise(_c(S.missed)))
+                .then(pl.when(done <= due).then(_c(S.met)).otherwise(_c(S.missed, 2)))
                 .when(on <= due)
                 .then(_c(S.upcoming))
                 .otherwise(lapsed)
@@ -210,7 +208,7 @@ class StatusBuilder:
         elif spec.direction == "at_least":
             dated = (
                 pl.when(done.is_not_null())
-                .then(pl.when(done >= earliest).then(_c(S.met)).otherwise(_c(S.missed)))
+                .then(pl.when(done >= earliest).then(_c(S.met)).otherwise(_c(S.missed, 2)))
                 .otherwise(_c(S.upcoming))
             )
         else:
@@ -218,40 +216,37 @@ class StatusBuilder:
                 pl.when(done.is_not_null())
                 .then(
                     pl.when(done < earliest)
-                    .then(_c(S.too_early))
+                    .then(_c(S.too_early, 2))
                     .when(done <= latest)
                     .then(_c(S.met))
-                    .otherwise(_c(S.missed))
+                    .otherwise(_c(S.missed, 2))
                 )
                 .when(on <= latest)
                 .then(_c(S.upcoming))
                 .otherwise(lapsed)
             )
-        code = (
+        return (
             pl.when(c.when.is_null())
-            .then(_c(S.unknown))
+            .then(_c(S.unknown, 1))
             .when(pl.col(rule.anchor).is_null())
             .then(
-                pl.when(self.deadline_not_due(rule)).then(_c(S.upcoming)).otherwise(_c(S.unknown))
+                pl.when(self.deadline_not_due(rule))
+                .then(_c(S.upcoming))
+                .otherwise(_c(S.unknown, 1))
             )
             .otherwise(dated)
         )
-        return self._flag(code, rule)
 
     def outcome(self, scope_false: pl.Expr) -> pl.Expr:
-        def any_of(parts: Sequence[pl.Expr]) -> pl.Expr:
-            return pl.any_horizontal(parts) if parts else pl.lit(False)
-
+        """The outcome: the largest weight of any rule's code (see the module docstring)."""
+        codes = [pl.col(code_column(r.id)) for r in self.pack.rules]
+        if not codes:
+            return pl.lit(Outcome.compliant.value, dtype=pl.Utf8)
+        weight = pl.max_horizontal(codes) // _WEIGHT
         return (
             pl.when(scope_false)
-            .then(pl.lit(Outcome.not_applicable.value))
-            .when(any_of(self.prohibited))
-            .then(pl.lit(Outcome.prohibited.value))
-            .when(any_of(self.violated))
-            .then(pl.lit(Outcome.non_compliant.value))
-            .when(any_of(self.unknown))
-            .then(pl.lit(Outcome.needs_information.value))
-            .otherwise(pl.lit(Outcome.compliant.value))
+            .then(pl.lit(Outcome.not_applicable.value, dtype=pl.Utf8))
+            .otherwise(pl.lit(pl.Series(_OUTCOMES, dtype=pl.Utf8)).gather(weight))
         )
 
     def approvers(self, scope_false: pl.Expr) -> list[pl.Expr]:
