@@ -16,9 +16,12 @@ test it; composite conditions only combine those columns.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from types import MappingProxyType
 from typing import Any
 
 import polars as pl
@@ -88,22 +91,28 @@ def _whole(value: Decimal) -> tuple[int, int]:
     return int(value.scaleb(k)), 10**k
 
 
+@functools.cache
+def _types() -> Mapping[str, FactType]:
+    return MappingProxyType(fact_types())
+
+
 def normalise(frame: pl.DataFrame, facts: list[str]) -> pl.DataFrame:
     """The facts a pack reads, each as a column of its contract type (absent ones null).
 
     Integers and decimal text become exact decimals; a float money column is refused, as
     a float has already lost the exact amount.
     """
-    types = fact_types()
+    types = _types()
+    schema = frame.schema  # built anew on every access: read it once
     problems: list[Problem] = []
     exprs: list[pl.Expr] = []
     for name in facts:
         ftype = types[name]
         want = fact_dtype(ftype)
-        if name not in frame.columns:
+        if name not in schema:
             exprs.append(pl.lit(None, dtype=want).alias(name))
             continue
-        have = frame.schema[name]
+        have = schema[name]
         col = pl.col(name)
         if ftype.kind == "number":
             if isinstance(have, pl.Decimal):
@@ -138,7 +147,7 @@ class LeafCache:
     """Compiles conditions; every distinct leaf becomes one named temporary column."""
 
     def __init__(self) -> None:
-        self.types = fact_types()
+        self.types = _types()
         self.leaves: dict[tuple[Any, ...], tuple[str, pl.Expr]] = {}
 
     def leaf_columns(self) -> list[pl.Expr]:
