@@ -30,7 +30,7 @@ from .exprs import LeafCache, normalise
 from .rowwise import project_of_row
 from .statuses import STATUS_TEXT, RuleColumns, StatusBuilder, code_column, read_facts, stage_rank
 
-__all__ = ["evaluate_columns", "output_schema", "verdict_for_row"]
+__all__ = ["as_frame", "evaluate_columns", "output_schema", "verdict_for_row"]
 
 
 def output_schema(pack: CompiledPack, with_id: bool) -> dict[str, pl.DataType]:
@@ -124,8 +124,28 @@ def stages(pack: CompiledPack, as_of: date, span: tuple[int, int]) -> Stages:
     return built
 
 
+def as_frame(data: Any) -> pl.DataFrame:
+    """A Polars frame from a Polars frame, an Arrow table (or stream) or a pandas frame."""
+    if isinstance(data, pl.DataFrame):
+        return data
+    if type(data).__module__.split(".")[0] == "pandas":
+        return pl.from_pandas(data)
+    if hasattr(data, "__arrow_c_stream__") or type(data).__module__.startswith("pyarrow"):
+        frame = pl.from_arrow(data)
+        if isinstance(frame, pl.DataFrame):
+            return frame
+    raise TypeError(
+        f"a portfolio is a Polars or pandas DataFrame or an Arrow table, not {type(data).__name__}"
+    )
+
+
 def evaluate_columns(pack: CompiledPack, frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
-    """Outcome, every rule's status, every route's approver and every due date, per row."""
+    """Outcome, every rule's status, every route's approver and every due date, per row.
+
+    ``frame`` may also be an Arrow table or a pandas frame; ``.to_arrow()`` on the result
+    gives Arrow out.
+    """
+    frame = as_frame(frame)
     base = normalise(frame, read_facts(pack))
     if not pack.in_force(as_of):
         return _not_in_force(frame, output_schema(pack, "project_id" in frame.columns))
@@ -157,5 +177,5 @@ def _not_in_force(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.Dat
 
 def verdict_for_row(pack: CompiledPack, frame: pl.DataFrame, i: int, as_of: date) -> Verdict:
     """The full, cited verdict of the per-project engine for row ``i`` of ``frame``."""
-    verdict: Verdict = pack.evaluate(project_of_row(frame, i), as_of)
+    verdict: Verdict = pack.evaluate(project_of_row(as_frame(frame), i), as_of)
     return verdict
