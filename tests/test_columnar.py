@@ -325,3 +325,33 @@ def test_dates_far_outside_the_calendar_data_follow_the_engines_weekday_rule(
     frame = _frame(rows)
     for on in (date(2026, 11, 25), date(2151, 1, 5)):
         assert not _mismatches(evaluate_columns(pack, frame, on), evaluate_rows(pack, frame, on))
+
+
+def test_a_value_outside_a_facts_vocabulary_is_refused_with_its_row_and_a_suggestion() -> None:
+    frame = _frame([DAZHOU_1000, {**DAZHOU_1000, "unit_type": "government_organs"}])
+    with pytest.raises(ProjectValidationError) as err:
+        evaluate_columns(get_pack("dazhou"), frame, date(2026, 11, 25))
+    (problem,) = err.value.problems
+    assert "row 2" in str(problem)
+    assert "did you mean 'government_organ'" in str(problem)
+
+
+def test_a_negative_amount_and_an_unknown_set_member_are_refused_like_the_engine_does() -> None:
+    frame = _frame(
+        [
+            {**DAZHOU_1000, "total_investment": Decimal("-0.01")},
+            {**DAZHOU_1000, "funding_sources": ["local_budget", "lottery"]},
+        ]
+    )
+    with pytest.raises(ProjectValidationError) as err:
+        evaluate_columns(get_pack("dazhou"), frame, date(2026, 11, 25))
+    shown = " ".join(str(p) for p in err.value.problems)
+    assert "row 1" in shown and "total_investment" in shown
+    assert "row 2" in shown and "funding_sources" in shown
+
+
+def test_a_column_that_cannot_be_read_as_its_type_is_named() -> None:
+    frame = pl.DataFrame({"budget_review_submitted_on": ["2026-09-25", "soon"]})
+    with pytest.raises(ProjectValidationError) as err:
+        evaluate_columns(get_pack("dazhou"), frame, date(2026, 11, 25))
+    assert "budget_review_submitted_on" in str(err.value.problems[0])

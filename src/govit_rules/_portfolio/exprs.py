@@ -38,6 +38,7 @@ from .._conditions import (
     Not,
     Test,
     TrueCond,
+    _suggest,
     fact_types,
 )
 from ..errors import Problem, ProjectValidationError
@@ -140,7 +141,88 @@ def normalise(frame: pl.DataFrame, facts: list[str]) -> pl.DataFrame:
         raise ProjectValidationError(
             f"the portfolio has {len(problems)} unusable column(s)", problems
         )
-    return frame.select(exprs)
+    try:
+        base = frame.select(exprs)
+    except pl.exceptions.PolarsError:
+        base = _locate_cast_failure(frame, exprs)
+    check_values(base)
+    return base
+
+
+def _locate_cast_failure(frame: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFrame:
+    """Name every column whose cells cannot be read as their fact's type."""
+    problems = []
+    for expr in exprs:
+        try:
+            frame.select(expr)
+        except pl.exceptions.PolarsError as exc:
+            name = expr.meta.output_name()
+            first = str(exc).strip().splitlines()[0]
+            kind = _types()[name].describe()
+            problems.append(Problem(name, 0, 0, "bad-value", f"{name!r} holds a {kind}: {first}"))
+    raise ProjectValidationError(
+        f"the portfolio has {len(problems)} unusable column(s)", problems
+    ) from None
+
+
+@functools.cache
+def _rejects(fact: str, value: Any) -> bool:
+    """The project model refuses ``value`` for ``fact`` (a negative amount, a percent > 100)."""
+    from pydantic import ValidationError
+
+    from .._model import Project
+
+    try:
+        Project.model_validate({fact: value})
+    except ValidationError:
+        return True
+    return False
+
+
+def check_values(base: pl.DataFrame) -> None:
+    """Refuse, with row and column, what the project model would refuse in a cell.
+
+    Values outside a fact's vocabulary (with a did-you-mean), negative amounts and
+    percentages above 100; the per-project engine rejects such projects too.
+    """
+    types = _types()
+    checks: dict[str, tuple[pl.Expr, str]] = {}
+    for name in base.columns:
+        ftype = types[name]
+        col = pl.col(name)
+        if ftype.enum is not None:
+            members = [m.value for m in ftype.enum]
+            if ftype.kind == "set":
+                outside = pl.element().is_in(members).not_() | pl.element().is_null()
+                bad = col.list.eval(outside).list.any()
+            else:
+                bad = ~col.is_in(members)
+            checks[name] = (bad, f"is not a value of {name!r} (allowed: {', '.join(members)})")
+        elif ftype.kind in ("number", "integer"):
+            zero = Decimal(-1) if ftype.kind == "number" else -1
+            if _rejects(name, zero):
+                bad = col < 0
+                if ftype.kind == "number" and _rejects(name, Decimal(101)):
+                    bad = bad | (col > 100)
+                checks[name] = (bad, f"is out of range for {name!r}")
+    if not checks:
+        return
+    found = base.select(
+        [bad.fill_null(False).any().alias(name) for name, (bad, _) in checks.items()]
+    ).row(0, named=True)
+    problems = []
+    for name, hit in found.items():
+        if not hit:
+            continue
+        bad, message = checks[name]
+        row = int(base.select(bad.fill_null(False).arg_true().first()).item())
+        value = base[name][row]
+        hint = ""
+        if types[name].kind == "enum" and types[name].enum is not None:
+            hint = _suggest(value, [m.value for m in types[name].enum or ()])
+        problems.append(Problem(f"row {row + 1}", 0, 0, "bad-value", f"{value!r} {message}{hint}"))
+    if problems:
+        raise ProjectValidationError(f"the portfolio has {len(problems)} bad column(s)", problems)
 
 
 class LeafCache:
