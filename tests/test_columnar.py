@@ -355,3 +355,47 @@ def test_a_column_that_cannot_be_read_as_its_type_is_named() -> None:
     with pytest.raises(ProjectValidationError) as err:
         evaluate_columns(get_pack("dazhou"), frame, date(2026, 11, 25))
     assert "budget_review_submitted_on" in str(err.value.problems[0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.decimals(min_value=0, max_value=500, places=2)),
+            st.one_of(st.none(), st.decimals(min_value=0, max_value=5000, places=2)),
+        ),
+        min_size=1,
+        max_size=20,
+    ),
+    times=st.sampled_from(["0.1", "0.15", "1.5", "3", "0.001"]),
+    op=st.sampled_from(["at_least", "above", "at_most", "below", "eq", "ne"]),
+    snap=st.booleans(),
+)
+def test_a_scaled_fact_reference_compares_exactly_like_the_engine(
+    rows: list[tuple[Decimal | None, Decimal | None]], times: str, op: str, snap: bool
+) -> None:
+    # Polars rounds a decimal product to the wider operand's scale (199.99 × 0.1 = 20.00);
+    # the columnar form must not: 19.999 is below 20.
+    from govit_rules._conditions import Test, interpret
+    from govit_rules._portfolio.exprs import LeafCache
+
+    factor = Decimal(times)
+    if snap:  # put some left sides exactly on the scaled right side, or a cent off it
+        rows = [
+            (b * factor + CENT * (i % 3 - 1) if b is not None else a, b)
+            for i, (a, b) in enumerate(rows)
+        ]
+        rows = [(a if a is None or a >= 0 else None, b) for a, b in rows]
+    cond = Test("adjustment_amount", op, FactRef("approved_estimate", factor))
+    frame = pl.DataFrame(
+        {"adjustment_amount": [a for a, _ in rows], "approved_estimate": [b for _, b in rows]},
+        schema={"adjustment_amount": pl.Decimal(38, 6), "approved_estimate": pl.Decimal(38, 2)},
+    )
+    cache = LeafCache()
+    expr = cache.expr(cond)
+    got = frame.with_columns(cache.leaf_columns()).select(expr).to_series().to_list()
+    want = [
+        interpret(cond, Project.model_validate({"adjustment_amount": a, "approved_estimate": b}))
+        for a, b in rows
+    ]
+    assert got == want
