@@ -399,3 +399,13 @@ def test_a_scaled_fact_reference_compares_exactly_like_the_engine(
         for a, b in rows
     ]
     assert got == want
+
+
+def test_sweeping_evaluation_dates_keeps_a_bounded_number_of_compiled_plans() -> None:
+    from govit_rules._portfolio.columnar import _KEEP, _pack_cache
+
+    pack = get_pack("hailing")
+    frame = _frame([{"total_investment": Decimal("10.00")}])
+    for day in range(20):
+        evaluate_columns(pack, frame, date(2026, 1, 1) + timedelta(days=day))
+    assert len(_pack_cache(pack)) <= _KEEP + 1  # the plans and the deadline arrays

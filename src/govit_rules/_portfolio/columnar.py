@@ -37,7 +37,7 @@ def output_schema(pack: CompiledPack, with_id: bool) -> dict[str, pl.DataType]:
     """The output columns and their types, in order."""
     schema: dict[str, pl.DataType] = {}
     if with_id:
-        schema["project_id"] = pl.Utf8()
+        schema["project_id"] = pl.Utf8()  # the input column is passed through as given
     schema["outcome"] = pl.Utf8()
     for rule in pack.rules:
         schema[f"status:{rule.id}"] = pl.Utf8()
@@ -50,6 +50,7 @@ def output_schema(pack: CompiledPack, with_id: bool) -> dict[str, pl.DataType]:
 
 
 Stages = tuple[tuple[pl.Expr, ...], ...]
+_KEEP = 8  # compiled stages kept per pack (one per evaluation date and calendar span)
 _PLANS: weakref.WeakKeyDictionary[CompiledPack, dict[Any, Any]] = weakref.WeakKeyDictionary()
 
 
@@ -120,6 +121,10 @@ def stages(pack: CompiledPack, as_of: date, span: tuple[int, int]) -> Stages:
             *builder.dues(scope_false),
         ),
     )
+    # A few evaluation dates are kept; a caller sweeping dates does not grow memory.
+    plans = [k for k in memo if k != "deadlines"]
+    for old in plans[: max(0, len(plans) - _KEEP + 1)]:
+        memo.pop(old, None)
     memo[key] = built
     return built
 
