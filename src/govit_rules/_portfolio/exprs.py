@@ -1,0 +1,351 @@
+"""Checked condition trees compiled into Polars expressions over a table of projects.
+
+Owns the columnar meaning of the condition language: the same three-valued answers as
+``_conditions.ConditionCompiler`` gives for one project, one row at a time, but computed
+for a whole column at once. A null cell is an unknown fact; Polars' Kleene ``&``, ``|``
+and ``~`` over null are exactly our ``all``, ``any`` and ``not`` over unknown, and a
+comparison with a null cell is null, as a test of a missing fact is unknown.
+
+Money stays exact: literals are ``Decimal`` columns, and a scaled fact reference
+(``times: "0.1"``) is compared after multiplying both sides by whole numbers, never by a
+fraction (Polars rounds a Decimal product to the wider operand's scale).
+
+Each distinct leaf test becomes one temporary column, computed once however many rules
+test it; composite conditions only combine those columns.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from types import MappingProxyType
+from typing import Any
+
+import polars as pl
+
+from .._conditions import (
+    DATE_OPS,
+    NUMERIC_OPS,
+    All,
+    AnyOf,
+    Cond,
+    FactRef,
+    FactType,
+    Known,
+    Not,
+    Test,
+    TrueCond,
+    _suggest,
+    fact_types,
+)
+from ..errors import Problem, ProjectValidationError
+
+__all__ = ["LeafCache", "fact_dtype", "normalise"]
+
+_COMPARE = {">=": "ge", ">": "gt", "<=": "le", "<": "lt"}
+
+
+def fact_dtype(ftype: FactType) -> pl.DataType:
+    """The column type a fact of this kind is evaluated as (the input contract)."""
+    kind = ftype.kind
+    if kind == "number":
+        return pl.Decimal(38, 2)
+    if kind == "integer":
+        return pl.Int64()
+    if kind == "bool":
+        return pl.Boolean()
+    if kind == "date":
+        return pl.Date()
+    if kind == "set":
+        return pl.List(pl.Utf8)
+    return pl.Utf8()
+
+
+def _lit(value: Any) -> pl.Expr:
+    if isinstance(value, Enum):
+        return pl.lit(value.value, dtype=pl.Utf8)
+    if isinstance(value, bool):
+        return pl.lit(value, dtype=pl.Boolean)
+    if isinstance(value, int):
+        return pl.lit(value, dtype=pl.Int64)
+    if isinstance(value, Decimal):
+        return _decimal_lit(value)
+    if isinstance(value, date):
+        return pl.lit(value, dtype=pl.Date)
+    return pl.lit(str(value), dtype=pl.Utf8)
+
+
+def _decimal_lit(value: Decimal) -> pl.Expr:
+    exponent = value.as_tuple().exponent
+    scale = max(0, -exponent) if isinstance(exponent, int) else 0
+    exact = value.quantize(Decimal(1).scaleb(-scale))  # 2E+2 -> 200, never a float
+    return pl.lit(exact, dtype=pl.Decimal(38, scale))
+
+
+def _whole(value: Decimal) -> tuple[int, int]:
+    """``value`` as ``numerator / 10**k`` with whole numbers (for exact scaling)."""
+    exponent = value.as_tuple().exponent
+    k = max(0, -exponent) if isinstance(exponent, int) else 0
+    return int(value.scaleb(k)), 10**k
+
+
+@functools.cache
+def _types() -> Mapping[str, FactType]:
+    return MappingProxyType(fact_types())
+
+
+def normalise(frame: pl.DataFrame, facts: list[str]) -> pl.DataFrame:
+    """The facts a pack reads, each as a column of its contract type (absent ones null).
+
+    Integers and decimal text become exact decimals; a float money column is refused, as
+    a float has already lost the exact amount.
+    """
+    types = _types()
+    schema = frame.schema  # built anew on every access: read it once
+    problems: list[Problem] = []
+    exprs: list[pl.Expr] = []
+    for name in facts:
+        ftype = types[name]
+        want = fact_dtype(ftype)
+        if name not in schema:
+            exprs.append(pl.lit(None, dtype=want).alias(name))
+            continue
+        have = schema[name]
+        col = pl.col(name)
+        if ftype.kind == "number":
+            if isinstance(have, pl.Decimal):
+                exprs.append(col)
+                continue
+            if have.is_float():
+                problems.append(
+                    Problem(
+                        name,
+                        0,
+                        0,
+                        "bad-value",
+                        f"{name!r} is money: give it as a decimal, not a float",
+                    )
+                )
+                continue
+            # Whole numbers are exact at scale 0; text keeps up to six decimal places.
+            scale = 0 if have.is_integer() else 6
+            exprs.append(col.cast(pl.Decimal(38, scale), strict=True))
+        elif ftype.kind == "set" or have != want:
+            exprs.append(col.cast(want, strict=True))
+        else:
+            exprs.append(col)
+    if problems:
+        raise ProjectValidationError(
+            f"the portfolio has {len(problems)} unusable column(s)", problems
+        )
+    try:
+        base = frame.select(exprs)
+    except pl.exceptions.PolarsError:
+        base = _locate_cast_failure(frame, exprs)
+    check_values(base)
+    return base
+
+
+def _locate_cast_failure(frame: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFrame:
+    """Name every column whose cells cannot be read as their fact's type."""
+    problems = []
+    for expr in exprs:
+        try:
+            frame.select(expr)
+        except pl.exceptions.PolarsError as exc:
+            name = expr.meta.output_name()
+            first = str(exc).strip().splitlines()[0]
+            kind = _types()[name].describe()
+            problems.append(Problem(name, 0, 0, "bad-value", f"{name!r} holds a {kind}: {first}"))
+    raise ProjectValidationError(
+        f"the portfolio has {len(problems)} unusable column(s)", problems
+    ) from None
+
+
+@functools.cache
+def _rejects(fact: str, value: Any) -> bool:
+    """The project model refuses ``value`` for ``fact`` (a negative amount, a percent > 100)."""
+    from pydantic import ValidationError
+
+    from .._model import Project
+
+    try:
+        Project.model_validate({fact: value})
+    except ValidationError:
+        return True
+    return False
+
+
+def check_values(base: pl.DataFrame) -> None:
+    """Refuse, with row and column, what the project model would refuse in a cell.
+
+    Values outside a fact's vocabulary (with a did-you-mean), negative amounts and
+    percentages above 100; the per-project engine rejects such projects too.
+    """
+    types = _types()
+    checks: dict[str, tuple[pl.Expr, str]] = {}
+    for name in base.columns:
+        ftype = types[name]
+        col = pl.col(name)
+        if ftype.enum is not None:
+            members = [m.value for m in ftype.enum]
+            if ftype.kind == "set":
+                outside = pl.element().is_in(members).not_() | pl.element().is_null()
+                bad = col.list.eval(outside).list.any()
+            else:
+                bad = ~col.is_in(members)
+            checks[name] = (bad, f"is not a value of {name!r} (allowed: {', '.join(members)})")
+        elif ftype.kind in ("number", "integer"):
+            zero = Decimal(-1) if ftype.kind == "number" else -1
+            if _rejects(name, zero):
+                bad = col < 0
+                if ftype.kind == "number" and _rejects(name, Decimal(101)):
+                    bad = bad | (col > 100)
+                checks[name] = (bad, f"is out of range for {name!r}")
+    if not checks:
+        return
+    found = base.select(
+        [bad.fill_null(False).any().alias(name) for name, (bad, _) in checks.items()]
+    ).row(0, named=True)
+    problems = []
+    for name, hit in found.items():
+        if not hit:
+            continue
+        bad, message = checks[name]
+        row = int(base.select(bad.fill_null(False).arg_true().first()).item())
+        value = base[name][row]
+        hint = ""
+        if types[name].kind == "enum" and types[name].enum is not None:
+            hint = _suggest(value, [m.value for m in types[name].enum or ()])
+        problems.append(Problem(f"row {row + 1}", 0, 0, "bad-value", f"{value!r} {message}{hint}"))
+    if problems:
+        raise ProjectValidationError(f"the portfolio has {len(problems)} bad column(s)", problems)
+
+
+class LeafCache:
+    """Compiles conditions; every distinct leaf becomes one named temporary column."""
+
+    def __init__(self) -> None:
+        self.types = _types()
+        self.leaves: dict[tuple[Any, ...], tuple[str, pl.Expr]] = {}
+
+    def leaf_columns(self) -> list[pl.Expr]:
+        return [expr.alias(name) for name, expr in self.leaves.values()]
+
+    def expr(self, cond: Cond) -> pl.Expr:
+        """A Boolean expression: true, false or null (unknown) for every row."""
+        if isinstance(cond, TrueCond):
+            return pl.lit(True, dtype=pl.Boolean)
+        if isinstance(cond, Known | Test):
+            return self._cached(cond)
+        if isinstance(cond, Not):
+            return ~self.expr(cond.part)
+        if isinstance(cond, All | AnyOf):
+            parts = [self.expr(p) for p in cond.parts]
+            out = parts[0]
+            for part in parts[1:]:
+                out = out & part if isinstance(cond, All) else out | part
+            return out
+        raise TypeError(f"not a condition: {cond!r}")  # pragma: no cover
+
+    def _cached(self, leaf: Known | Test) -> pl.Expr:
+        key: tuple[Any, ...]
+        if isinstance(leaf, Known):
+            key = ("known", leaf.fact, leaf.expected)
+        else:
+            value = leaf.value
+            frozen = tuple(sorted(map(str, value))) if isinstance(value, frozenset) else value
+            key = ("test", leaf.fact, leaf.op, type(value).__name__, frozen)
+        hit = self.leaves.get(key)
+        if hit is None:
+            name = f"__leaf{len(self.leaves)}"
+            body = self._known(leaf) if isinstance(leaf, Known) else self._test(leaf)
+            hit = self.leaves[key] = (name, body)
+        return pl.col(hit[0])
+
+    @staticmethod
+    def _known(leaf: Known) -> pl.Expr:
+        col = pl.col(leaf.fact)
+        return col.is_not_null() if leaf.expected else col.is_null()
+
+    def _test(self, t: Test) -> pl.Expr:
+        col = pl.col(t.fact)
+        op = t.op
+        value = t.value
+        symbol = NUMERIC_OPS.get(op) or DATE_OPS.get(op)
+        if isinstance(value, FactRef):
+            lhs, rhs = self._scaled(t.fact, value)
+            if symbol is not None:
+                return _compare(lhs, symbol, rhs)
+            if op == "eq":
+                return lhs == rhs
+            if op == "ne":
+                return lhs != rhs
+            raise ValueError(op)  # pragma: no cover - the parser admits no other
+        if symbol is not None:
+            return _compare(col, symbol, _lit(value))
+        if op == "eq":
+            return col == _lit(value)
+        if op == "ne":
+            return col != _lit(value)
+        if op in ("in", "not_in"):
+            hit = _any_equal(col, value)
+            return hit if op == "in" else ~hit
+        # Set tests. A null list is an unknown set, whatever is asked of it: Polars' list
+        # functions give null there. Counting matches is twice as fast as ``list.contains``,
+        # and one pass over the elements tests several members at once.
+        members = sorted(value, key=str) if isinstance(value, frozenset) else [value]
+        plain = [m.value if isinstance(m, Enum) else m for m in members]
+        if op in ("contains", "contains_all"):
+            return _fold([col.list.count_matches(m) > 0 for m in plain], "and")
+        hit = col.list.eval(pl.element().is_in(plain)).list.any()
+        if op == "contains_any":
+            return hit
+        if op == "contains_none":
+            return ~hit
+        raise ValueError(op)  # pragma: no cover - the parser admits no other operator
+
+    def _scaled(self, fact: str, ref: FactRef) -> tuple[pl.Expr, pl.Expr]:
+        """Both sides of ``fact ? ref.fact * times`` as exact, comparable expressions."""
+        kinds = {self.types[fact].kind, self.types[ref.fact].kind}
+        lhs, rhs = pl.col(fact), pl.col(ref.fact)
+        if "number" in kinds or ref.times is not None:
+            lhs, rhs = _as_decimal(lhs, self.types[fact]), _as_decimal(rhs, self.types[ref.fact])
+        if ref.times is None:
+            return lhs, rhs
+        # a ? b * n/10**k  <=>  a * 10**k ? b * n, with whole multipliers only.
+        numerator, denominator = _whole(ref.times)
+        return (
+            lhs * pl.lit(Decimal(denominator), dtype=pl.Decimal(38, 0)),
+            rhs * pl.lit(Decimal(numerator), dtype=pl.Decimal(38, 0)),
+        )
+
+
+def _as_decimal(expr: pl.Expr, ftype: FactType) -> pl.Expr:
+    return expr.cast(pl.Decimal(38, 0)) if ftype.kind == "integer" else expr
+
+
+def _compare(lhs: pl.Expr, symbol: str, rhs: pl.Expr) -> pl.Expr:
+    method = _COMPARE[symbol]
+    result: pl.Expr = getattr(lhs, method)(rhs)
+    return result
+
+
+def _any_equal(col: pl.Expr, values: frozenset[Any]) -> pl.Expr:
+    items = sorted(values, key=str)
+    if all(isinstance(v, str | Enum) for v in items) or all(
+        isinstance(v, int) and not isinstance(v, bool) for v in items
+    ):
+        plain = [v.value if isinstance(v, Enum) else v for v in items]
+        return col.is_in(plain)
+    return _fold([col == _lit(v) for v in items], "or")
+
+
+def _fold(parts: list[pl.Expr], how: str) -> pl.Expr:
+    out = parts[0]
+    for part in parts[1:]:
+        out = out & part if how == "and" else out | part
+    return out

@@ -1,0 +1,297 @@
+"""Rule statuses and the overall outcome, for a whole column of projects at once.
+
+Owns the columnar form of ``_evaluate.evaluate_pack``'s status logic, kind by kind, in
+the same order of precedence (read the two side by side). Each rule's status is first a
+small integer code, turned into its ``Status`` text once at the end. A code also carries
+what the status means for the outcome, its *weight*: 3 for a prohibition violated, 2 for
+a duty violated or a deadline missed, 1 for an unknown that counts (the engine's
+``counted_unknown``), 0 otherwise (an unknown deadline without a completion fact does
+not count). ``code = weight * 16 + status``, so the outcome is the largest code of a row,
+divided by 16: one pass over the codes instead of three scans of every rule.
+
+Inputs are Boolean columns for each rule's ``when``/main/``unless`` conditions (null:
+unknown), the stage rank, and the deadline dates of ``deadlines.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from .._conditions import Test
+from .._model import Project, Stage
+from .._pack import CompiledPack, CompiledRule
+from .._verdict import Outcome, Status
+from .exprs import LeafCache
+
+__all__ = ["NOT_REACHED", "STATUS_TEXT", "RuleColumns", "StatusBuilder", "code_column"]
+
+S = Status
+_INDEX = {s: i for i, s in enumerate(Status)}
+_WEIGHT = 16
+# The text of every code: the status, whatever its weight.
+STATUS_TEXT = [
+    list(Status)[i % _WEIGHT].value if i % _WEIGHT < len(Status) else None
+    for i in range(4 * _WEIGHT)
+]
+# The code of a rule the engine did not reach (out of scope): its text is null. Codes are
+# never null, which keeps the row maximum on Polars' fast path.
+NOT_REACHED = _WEIGHT - 1
+# The outcome of a row whose largest weight is 0, 1, 2 or 3 (in scope, in force).
+_OUTCOMES = [
+    Outcome.compliant.value,
+    Outcome.needs_information.value,
+    Outcome.non_compliant.value,
+    Outcome.prohibited.value,
+]
+_RANK = "__rank"
+
+
+def code_column(rule_id: str) -> str:
+    """The name of the column holding a rule's status code."""
+    return f"__code:{rule_id}"
+
+
+def _c(status: Status, weight: int = 0) -> pl.Expr:
+    return pl.lit(weight * _WEIGHT + _INDEX[status], dtype=pl.UInt8)
+
+
+def _true(e: pl.Expr) -> pl.Expr:
+    return e.fill_null(False)
+
+
+def _false(e: pl.Expr) -> pl.Expr:
+    return (~e).fill_null(False)
+
+
+@dataclass(frozen=True)
+class RuleColumns:
+    """The names of the condition columns of one rule."""
+
+    when: pl.Expr
+    main: pl.Expr
+    unless: pl.Expr | None
+
+
+def stage_rank() -> pl.Expr:
+    """The stage's rank (null when the stage is unknown)."""
+    ranks = {s.value: s.rank for s in Stage}
+    return pl.col("stage").replace_strict(ranks, default=None, return_dtype=pl.Int16).alias(_RANK)
+
+
+class StatusBuilder:
+    """Builds, for one pack, the code of every rule's status and the outcome."""
+
+    def __init__(
+        self, pack: CompiledPack, cols: dict[str, RuleColumns], as_of: date, leaves: LeafCache
+    ) -> None:
+        self.pack = pack
+        self.leaves = leaves
+        self.cols = cols
+        self.as_of = as_of
+
+    def scope_false(self) -> pl.Expr:
+        parts = [_false(self.cols[r.id].main) for r in self.pack._scope]
+        return pl.any_horizontal(parts) if parts else pl.lit(False)
+
+    def scope_codes(self) -> list[pl.Expr]:
+        out = []
+        for rule in self.pack._scope:
+            m = self.cols[rule.id].main
+            code = (
+                pl.when(_true(m))
+                .then(_c(S.satisfied))
+                .when(_false(m))
+                .then(_c(S.out_of_scope))
+                .otherwise(_c(S.unknown, 1))
+            )
+            out.append(code.alias(rule.id))
+        return out
+
+    def not_due(self, rule: CompiledRule) -> pl.Expr:
+        """A duty of a later stage than the project has reached (unknown stage: due)."""
+        if rule.stage_rank <= 0:
+            return pl.lit(False)
+        return _true(pl.col(_RANK) < rule.stage_rank)
+
+    def other_codes(self) -> list[pl.Expr]:
+        """Codes of the non-scope rules; null where a scope rule excludes the project."""
+        out = []
+        for rule in self.pack._others:
+            c = self.cols[rule.id]
+            code = getattr(self, f"_{rule.kind}")(rule, c)
+            out.append(
+                pl.when(pl.col("__scope_false"))
+                .then(pl.lit(NOT_REACHED, dtype=pl.UInt8))
+                .when(_false(c.when))
+                .then(_c(S.not_applicable))
+                .otherwise(code)
+                .alias(rule.id)
+            )
+        return out
+
+    def _prohibition(self, rule: CompiledRule, c: RuleColumns) -> pl.Expr:
+        u = c.unless if c.unless is not None else pl.lit(False)
+        # An exception lifts the prohibition only when it is established (as in _evaluate).
+        code = (
+            pl.when(_false(c.main) | _true(u))
+            .then(_c(S.satisfied))
+            .when(_true(c.main) & _true(c.when))
+            .then(_c(S.violated, 3))
+            .otherwise(_c(S.unknown, 1))
+        )
+        return code
+
+    def _obligation(self, rule: CompiledRule, c: RuleColumns) -> pl.Expr:
+        code = (
+            pl.when(_true(c.main))
+            .then(_c(S.satisfied))
+            .when(self.not_due(rule))
+            .then(_c(S.required))
+            .when(c.when.is_null())
+            .then(_c(S.unknown, 1))
+            .when(_false(c.main))
+            .then(_c(S.violated, 2))
+            .otherwise(_c(S.unknown, 1))
+        )
+        return code
+
+    def _documents(self, rule: CompiledRule, c: RuleColumns) -> pl.Expr:
+        sub = pl.col("submitted_documents")
+        # One membership column per document, shared by every rule that asks for it.
+        have = [
+            self.leaves.expr(Test("submitted_documents", "contains", d)) for d in rule.documents
+        ]
+        complete = pl.all_horizontal(have) if have else pl.lit(True)
+        code = (
+            pl.when(sub.is_not_null() & _true(complete))
+            .then(_c(S.satisfied))
+            .when(self.not_due(rule))
+            .then(_c(S.required))
+            .when(c.when.is_null() | sub.is_null())
+            .then(_c(S.unknown, 1))
+            .otherwise(_c(S.violated, 2))
+        )
+        return code
+
+    def _route(self, rule: CompiledRule, c: RuleColumns) -> pl.Expr:
+        return pl.when(_true(c.when)).then(_c(S.required)).otherwise(_c(S.unknown, 1))
+
+    def deadline_not_due(self, rule: CompiledRule) -> pl.Expr:
+        """The rule's stage, or else the stage its anchor fact belongs to (as _evaluate)."""
+        if rule.stage is not None:
+            return self.not_due(rule)
+        assert rule.anchor is not None
+        anchor_stage = self.pack._anchor_stage.get(rule.anchor)
+        if anchor_stage is None:
+            return pl.lit(False)
+        return _true(pl.col(_RANK) < anchor_stage.rank)
+
+    def _deadline(self, rule: CompiledRule, c: RuleColumns) -> pl.Expr:
+        spec = rule.deadline
+        assert spec is not None and rule.anchor is not None
+        done = pl.col(rule.done) if rule.done else pl.lit(None, dtype=pl.Date)
+        on = pl.lit(self.as_of, dtype=pl.Date)
+        due, earliest, latest = (pl.col(f"__{k}:{rule.id}") for k in ("due", "earliest", "latest"))
+        # Without a completion fact an unknown deadline does not count against the outcome.
+        lapsed = _c(S.unknown, 1 if rule.done else 0)
+        if spec.direction in ("within", "by"):
+            dated = (
+                pl.when(done.is_not_null())
+                .then(pl.when(done <= due).then(_c(S.met)).otherwise(_c(S.missed, 2)))
+                .when(on <= due)
+                .then(_c(S.upcoming))
+                .otherwise(lapsed)
+            )
+        elif spec.direction == "at_least":
+            dated = (
+                pl.when(done.is_not_null())
+                .then(pl.when(done >= earliest).then(_c(S.met)).otherwise(_c(S.missed, 2)))
+                .otherwise(_c(S.upcoming))
+            )
+        else:
+            dated = (
+                pl.when(done.is_not_null())
+                .then(
+                    pl.when(done < earliest)
+                    .then(_c(S.too_early, 2))
+                    .when(done <= latest)
+                    .then(_c(S.met))
+                    .otherwise(_c(S.missed, 2))
+                )
+                .when(on <= latest)
+                .then(_c(S.upcoming))
+                .otherwise(lapsed)
+            )
+        return (
+            pl.when(c.when.is_null())
+            .then(_c(S.unknown, 1))
+            .when(pl.col(rule.anchor).is_null())
+            .then(
+                pl.when(self.deadline_not_due(rule))
+                .then(_c(S.upcoming))
+                .otherwise(_c(S.unknown, 1))
+            )
+            .otherwise(dated)
+        )
+
+    def outcome(self, scope_false: pl.Expr) -> pl.Expr:
+        """The outcome: the largest weight of any rule's code (see the module docstring)."""
+        codes = [pl.col(code_column(r.id)) for r in self.pack.rules]
+        if not codes:
+            return pl.lit(Outcome.compliant.value, dtype=pl.Utf8)
+        weight = pl.max_horizontal(codes) // _WEIGHT
+        return (
+            pl.when(scope_false)
+            .then(pl.lit(Outcome.not_applicable.value, dtype=pl.Utf8))
+            .otherwise(pl.lit(pl.Series(_OUTCOMES, dtype=pl.Utf8)).gather(weight))
+        )
+
+    def approvers(self, scope_false: pl.Expr) -> list[pl.Expr]:
+        """``Verdict.final_approver(route)``: the first applying route rule's decider."""
+        out = []
+        for name in self.pack.routes:
+            chain: pl.Expr = pl.lit(None, dtype=pl.Utf8)
+            for rule in reversed([r for r in self.pack._others if r.route == name]):
+                final = None
+                for authority, action in rule.steps:
+                    if action in ("decide", "approve"):
+                        final = authority
+                chain = (
+                    pl.when(_true(self.cols[rule.id].when))
+                    .then(pl.lit(final, dtype=pl.Utf8))
+                    .otherwise(chain)
+                )
+            out.append(
+                pl.when(scope_false)
+                .then(pl.lit(None, dtype=pl.Utf8))
+                .otherwise(chain)
+                .alias(f"approver:{name}")
+            )
+        return out
+
+    def dues(self, scope_false: pl.Expr) -> list[pl.Expr]:
+        out = []
+        for rule in self.pack._others:
+            if rule.kind != "deadline":
+                continue
+            known = _true(self.cols[rule.id].when) & ~scope_false
+            out.append(
+                pl.when(known)
+                .then(pl.col(f"__due:{rule.id}"))
+                .otherwise(pl.lit(None, dtype=pl.Date))
+                .alias(f"due:{rule.id}")
+            )
+        return out
+
+
+def read_facts(pack: CompiledPack) -> list[str]:
+    """Every fact the pack's evaluation reads, in model order."""
+    wanted = {"stage"}
+    for rule in pack.rules:
+        wanted.update(rule.facts)
+        if rule.kind == "documents":
+            wanted.add("submitted_documents")
+    return [name for name in Project.model_fields if name in wanted]

@@ -1,0 +1,411 @@
+"""The columnar evaluator agrees with the per-project engine, cell for cell.
+
+Differential: for every shipped pack, hypothesis draws whole portfolios (tables of
+projects) biased to where the two could part ways: every numeric threshold of the pack at
+its value and a cent (or a year) either side, unknown facts everywhere, dates on official
+holidays and make-up working days, month ends, dates before and beyond the calendar's data,
+completion dates on a deadline's exact last day and a day either side, and evaluation dates
+outside the pack's period of force. ``evaluate_columns`` must equal ``evaluate_rows`` (the
+per-project engine, row by row) in every cell.
+
+CI size: ``GOVIT_DIFF_EXAMPLES`` portfolios per pack (default 12, of up to 40 projects);
+a longer run: ``GOVIT_DIFF_EXAMPLES=500 .venv/bin/python -m pytest tests/test_columnar.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pl = pytest.importorskip("polars")
+
+from govit_rules import get_pack, jurisdictions  # noqa: E402
+from govit_rules._calendar import _OFFICIAL  # noqa: E402
+from govit_rules._conditions import FactRef, fact_types  # noqa: E402
+from govit_rules._conditions import tests_of as leaf_tests  # noqa: E402
+from govit_rules._model import Project  # noqa: E402
+from govit_rules._pack import CompiledPack  # noqa: E402
+from govit_rules._portfolio.columnar import evaluate_columns, verdict_for_row  # noqa: E402
+from govit_rules._portfolio.exprs import fact_dtype  # noqa: E402
+from govit_rules._portfolio.rowwise import evaluate_rows, verdict_row  # noqa: E402
+from govit_rules._portfolio.statuses import read_facts  # noqa: E402
+from govit_rules.errors import ProjectValidationError  # noqa: E402
+
+EXAMPLES = int(os.environ.get("GOVIT_DIFF_EXAMPLES", "12"))
+TYPES = fact_types()
+CENT = Decimal("0.01")
+DAY = timedelta(days=1)
+PACKS = jurisdictions()
+
+# Days where a working-day count can go wrong: official holidays and make-up working days
+# (2025-2026, and their neighbours), month ends, and days outside the calendar's data.
+_SPECIAL = sorted(
+    {d for d in _OFFICIAL.holidays | _OFFICIAL.make_up_working_days if d.year >= 2024}
+    | {date(2024, 1, 31), date(2024, 2, 29), date(2025, 2, 28), date(2026, 12, 31)}
+    | {date(2027, 1, 1), date(2027, 10, 1), date(2030, 2, 28), date(2003, 12, 31)}
+)
+_DATES = st.one_of(
+    st.sampled_from(_SPECIAL),
+    st.sampled_from(_SPECIAL).map(lambda d: d - DAY),
+    st.dates(min_value=date(2002, 1, 1), max_value=date(2029, 12, 31)),
+)
+
+
+def _valid(fact: str, value: Any) -> bool:
+    try:
+        Project.model_validate({fact: value})
+    except ValueError:
+        return False
+    return True
+
+
+def _edges(pack: CompiledPack) -> dict[str, list[Any]]:
+    """Every literal the pack compares a fact with, and its neighbours."""
+    out: dict[str, set[Any]] = {}
+    for rule in pack.rules:
+        for cond in (rule.when, rule.main, rule.unless):
+            for t in leaf_tests(cond) if cond is not None else ():
+                if isinstance(t.value, FactRef | frozenset):
+                    continue
+                kind = TYPES[t.fact].kind
+                v = t.value
+                near = (
+                    {v - CENT, v, v + CENT}
+                    if kind == "number"
+                    else {v - 1, v, v + 1}
+                    if kind == "integer"
+                    else {v - DAY, v, v + DAY}
+                    if kind == "date"
+                    else set()
+                )
+                out.setdefault(t.fact, set()).update(x for x in near if _valid(t.fact, x))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _strategy(pack: CompiledPack, fact: str, edges: list[Any]) -> st.SearchStrategy[Any]:
+    ftype = TYPES[fact]
+    kind = ftype.kind
+    base: st.SearchStrategy[Any]
+    if kind == "number":
+        base = st.decimals(min_value=0, max_value=3000, places=2).filter(lambda v: _valid(fact, v))
+    elif kind == "integer":
+        base = (
+            st.sampled_from([0, 1, 2003, 2024, 2025, 2026, 2027, 2028, 9999])
+            if "year" in fact
+            else st.integers(0, 4)
+        )
+    elif kind == "date":
+        base = _DATES
+    elif kind == "bool":
+        base = st.booleans()
+    elif kind == "enum":
+        assert ftype.enum is not None
+        base = st.sampled_from([m.value for m in ftype.enum])
+    elif kind == "set":
+        pool = (
+            [m.value for m in ftype.enum]
+            if ftype.enum is not None
+            else sorted({*pack.documents, "other"})
+        )
+        # Repeats allowed: a list with a member twice is the same set.
+        base = st.lists(st.sampled_from(pool), max_size=min(6, len(pool)))
+    else:
+        base = st.sampled_from(["a", "b"])
+    if edges:
+        base = st.one_of(st.sampled_from(edges), base)
+    return st.one_of(st.none(), base)
+
+
+def _bounds(pack: CompiledPack, rule: Any, anchor: date) -> list[date]:
+    """The days a completion date is judged against (both ends of a window)."""
+    spec = rule.deadline
+    cal = pack.calendar
+    periods = [spec.period] if spec.period is not None else [spec.start, spec.end]
+    out = []
+    for period in periods:
+        if period is not None:
+            out.append(cal.period_end(anchor, period.amount, period.unit).date)
+            out.append(
+                cal.period_end(anchor, period.amount, period.unit, extend_rest_day=False).date
+            )
+    return out
+
+
+@st.composite
+def portfolios(draw: st.DrawFn, pack: CompiledPack) -> pl.DataFrame:
+    facts = read_facts(pack)
+    edges = _edges(pack)
+    strategies = {f: _strategy(pack, f, edges.get(f, [])) for f in facts}
+    deadlines = [
+        r for r in pack.rules if r.kind == "deadline" and r.done and r.deadline.direction != "by"
+    ]
+    rows = []
+    for _ in range(draw(st.integers(1, 40))):
+        row = {f: draw(s) for f, s in strategies.items()}
+        for rule in deadlines:
+            anchor = row.get(rule.anchor)
+            if anchor is not None and draw(st.booleans()):
+                bound = draw(st.sampled_from(_bounds(pack, rule, anchor)))
+                row[rule.done] = bound + draw(st.sampled_from([-DAY, timedelta(0), DAY]))
+        rows.append(row)
+    # Some columns absent altogether: an unknown fact for every project.
+    dropped = draw(st.sets(st.sampled_from(facts), max_size=3))
+    schema = {f: fact_dtype(TYPES[f]) for f in facts if f not in dropped}
+    frame = pl.DataFrame(
+        [{k: v for k, v in row.items() if k in schema} for row in rows], schema=schema
+    )
+    return frame.with_columns(pl.Series("project_id", [f"P{i}" for i in range(len(rows))]))
+
+
+def _as_of(pack: CompiledPack) -> st.SearchStrategy[date]:
+    start = pack.in_force_from
+    return st.one_of(
+        st.sampled_from([start - DAY, start, date(2026, 11, 25), date(2027, 3, 1)]),
+        st.dates(min_value=start, max_value=date(2028, 12, 31)),
+    )
+
+
+def _mismatches(a: pl.DataFrame, b: pl.DataFrame) -> list[str]:
+    assert a.columns == b.columns
+    assert a.schema == b.schema
+    out = []
+    for name in a.columns:
+        for i, (x, y) in enumerate(zip(a[name].to_list(), b[name].to_list(), strict=True)):
+            if x != y:
+                out.append(f"row {i} {name}: columnar {x!r}, engine {y!r}")
+    return out
+
+
+@pytest.mark.parametrize("jurisdiction", PACKS)
+def test_columnar_statuses_equal_the_engine_on_generated_portfolios(jurisdiction: str) -> None:
+    pack = get_pack(jurisdiction)
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(frame=portfolios(pack), as_of=_as_of(pack))
+    def check(frame: pl.DataFrame, as_of: date) -> None:
+        columnar = evaluate_columns(pack, frame, as_of)
+        engine = evaluate_rows(pack, frame, as_of)
+        problems = _mismatches(columnar, engine)
+        assert not problems, "\n".join(problems[:20])
+
+    check()
+
+
+# --- the contract, case by case ---------------------------------------------------------
+
+
+def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    facts = sorted({k for row in rows for k in row})
+    schema = {f: fact_dtype(TYPES[f]) for f in facts}
+    return pl.DataFrame(rows, schema=schema)
+
+
+DAZHOU_1000 = {
+    "unit_type": "government_organ",
+    "unit_level": "own_level",
+    "funding_sources": ["local_budget"],
+    "is_secret": False,
+    "delivery_mode": "self_build",
+    "total_investment": Decimal("1000.00"),
+    "collectively_reviewed": False,
+    "budget_review_submitted_on": date(2026, 9, 25),
+}
+
+
+def test_the_readme_project_gets_its_approver_and_its_working_day_deadline() -> None:
+    # Art. 10(2)(iv) decides the approver; Art. 38 counts 30 working days over National Day.
+    out = evaluate_columns(get_pack("dazhou"), _frame([DAZHOU_1000]), date(2026, 11, 25))
+    assert out["approver:project_approval"].to_list() == ["municipal_party_standing_committee"]
+    assert out["due:budget-review.period"].to_list() == [date(2026, 11, 12)]
+
+
+@pytest.mark.parametrize("amount", ["199.99", "200.00", "200.01"])
+def test_the_approver_changes_exactly_at_the_dazhou_band_threshold(amount: str) -> None:
+    # Art. 10(2): the bands are cut at 200万; both sides and the value itself are pinned.
+    pack = get_pack("dazhou")
+    frame = _frame([{**DAZHOU_1000, "total_investment": Decimal(amount)}])
+    columnar = evaluate_columns(pack, frame, date(2026, 11, 25))
+    engine = evaluate_rows(pack, frame, date(2026, 11, 25))
+    assert columnar.equals(engine)
+
+
+def test_a_row_keeps_its_place_and_its_project_id() -> None:
+    pack = get_pack("dazhou")
+    rows = [{**DAZHOU_1000, "total_investment": Decimal(v)} for v in ("10", "5000", "300")]
+    frame = _frame(rows).with_columns(pl.Series("project_id", ["c", "a", "b"]))
+    out = evaluate_columns(pack, frame, date(2026, 11, 25))
+    assert out.columns[:2] == ["project_id", "outcome"]
+    assert out["project_id"].to_list() == ["c", "a", "b"]
+    assert out.equals(evaluate_rows(pack, frame, date(2026, 11, 25)))
+
+
+def test_a_pack_not_yet_in_force_says_nothing_about_any_rule() -> None:
+    pack = get_pack("dazhou")
+    out = evaluate_columns(pack, _frame([DAZHOU_1000]), pack.in_force_from - DAY)
+    assert out["outcome"].to_list() == ["not_in_force"]
+    statuses = [c for c in out.columns if c.startswith("status:")]
+    assert out.select(statuses).null_count().sum_horizontal().item() == len(statuses)
+
+
+def test_an_empty_portfolio_gives_an_empty_table_of_the_same_columns() -> None:
+    pack = get_pack("dazhou")
+    empty = _frame([DAZHOU_1000]).head(0)
+    out = evaluate_columns(pack, empty, date(2026, 11, 25))
+    assert out.height == 0
+    assert out.schema == evaluate_rows(pack, empty, date(2026, 11, 25)).schema
+
+
+def test_a_column_of_float_money_is_refused_as_inexact() -> None:
+    frame = pl.DataFrame({"total_investment": [199.99]})
+    with pytest.raises(ProjectValidationError) as err:
+        evaluate_columns(get_pack("dazhou"), frame, date(2026, 11, 25))
+    assert "total_investment" in str(err.value.problems[0])
+
+
+def test_integer_money_is_taken_exactly() -> None:
+    pack = get_pack("dazhou")
+    ints = _frame([DAZHOU_1000]).with_columns(pl.lit(200, dtype=pl.Int64).alias("total_investment"))
+    decimals = _frame([{**DAZHOU_1000, "total_investment": Decimal("200.00")}])
+    on = date(2026, 11, 25)
+    assert evaluate_columns(pack, ints, on).equals(evaluate_columns(pack, decimals, on))
+
+
+def test_the_verdict_of_any_row_is_the_engines_and_matches_its_columns() -> None:
+    pack = get_pack("dazhou")
+    on = date(2026, 11, 25)
+    frame = _frame([DAZHOU_1000, {**DAZHOU_1000, "total_investment": Decimal("150.00")}])
+    out = evaluate_columns(pack, frame, on)
+    verdict = verdict_for_row(pack, frame, 1, on)
+    assert verdict.outcome.value == out["outcome"][1]
+    assert verdict_row(pack, verdict) == out.drop("project_id", strict=False).row(1, named=True)
+
+
+def test_importing_the_library_does_not_import_polars() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, govit_rules; sys.exit('polars' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_an_arrow_table_in_gives_the_same_answers_as_a_polars_frame() -> None:
+    pack = get_pack("dazhou")
+    frame = _frame([DAZHOU_1000, {**DAZHOU_1000, "components": ["server_room"]}])
+    on = date(2026, 11, 25)
+    assert evaluate_columns(pack, frame.to_arrow(), on).equals(evaluate_columns(pack, frame, on))
+
+
+def test_something_that_is_no_table_is_refused_with_a_clear_message() -> None:
+    with pytest.raises(TypeError, match="Polars or pandas DataFrame or an Arrow table"):
+        evaluate_columns(get_pack("dazhou"), [DAZHOU_1000], date(2026, 11, 25))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("jurisdiction", PACKS)
+def test_dates_far_outside_the_calendar_data_follow_the_engines_weekday_rule(
+    jurisdiction: str,
+) -> None:
+    # Beyond the official data the engine counts Monday to Friday (flagged provisional);
+    # these dates also lie outside the span the columnar calendar arrays cover by default.
+    pack = get_pack(jurisdiction)
+    dates = [f for f in read_facts(pack) if TYPES[f].kind == "date"]
+    rows = [
+        {f: day + timedelta(days=i) for i, f in enumerate(dates)}
+        for day in (date(1985, 2, 28), date(2150, 12, 24), date(2099, 12, 31))
+    ]
+    frame = _frame(rows)
+    for on in (date(2026, 11, 25), date(2151, 1, 5)):
+        assert not _mismatches(evaluate_columns(pack, frame, on), evaluate_rows(pack, frame, on))
+
+
+def test_a_value_outside_a_facts_vocabulary_is_refused_with_its_row_and_a_suggestion() -> None:
+    frame = _frame([DAZHOU_1000, {**DAZHOU_1000, "unit_type": "government_organs"}])
+    with pytest.raises(ProjectValidationError) as err:
+        evaluate_columns(get_pack("dazhou"), frame, date(2026, 11, 25))
+    (problem,) = err.value.problems
+    assert "row 2" in str(problem)
+    assert "did you mean 'government_organ'" in str(problem)
+
+
+def test_a_negative_amount_and_an_unknown_set_member_are_refused_like_the_engine_does() -> None:
+    frame = _frame(
+        [
+            {**DAZHOU_1000, "total_investment": Decimal("-0.01")},
+            {**DAZHOU_1000, "funding_sources": ["local_budget", "lottery"]},
+        ]
+    )
+    with pytest.raises(ProjectValidationError) as err:
+        evaluate_columns(get_pack("dazhou"), frame, date(2026, 11, 25))
+    shown = " ".join(str(p) for p in err.value.problems)
+    assert "row 1" in shown and "total_investment" in shown
+    assert "row 2" in shown and "funding_sources" in shown
+
+
+def test_a_column_that_cannot_be_read_as_its_type_is_named() -> None:
+    frame = pl.DataFrame({"budget_review_submitted_on": ["2026-09-25", "soon"]})
+    with pytest.raises(ProjectValidationError) as err:
+        evaluate_columns(get_pack("dazhou"), frame, date(2026, 11, 25))
+    assert "budget_review_submitted_on" in str(err.value.problems[0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.decimals(min_value=0, max_value=500, places=2)),
+            st.one_of(st.none(), st.decimals(min_value=0, max_value=5000, places=2)),
+        ),
+        min_size=1,
+        max_size=20,
+    ),
+    times=st.sampled_from(["0.1", "0.15", "1.5", "3", "0.001"]),
+    op=st.sampled_from(["at_least", "above", "at_most", "below", "eq", "ne"]),
+    snap=st.booleans(),
+)
+def test_a_scaled_fact_reference_compares_exactly_like_the_engine(
+    rows: list[tuple[Decimal | None, Decimal | None]], times: str, op: str, snap: bool
+) -> None:
+    # Polars rounds a decimal product to the wider operand's scale (199.99 × 0.1 = 20.00);
+    # the columnar form must not: 19.999 is below 20.
+    from govit_rules._conditions import Test, interpret
+    from govit_rules._portfolio.exprs import LeafCache
+
+    factor = Decimal(times)
+    if snap:  # put some left sides exactly on the scaled right side, or a cent off it
+        rows = [
+            (b * factor + CENT * (i % 3 - 1) if b is not None else a, b)
+            for i, (a, b) in enumerate(rows)
+        ]
+        rows = [(a if a is None or a >= 0 else None, b) for a, b in rows]
+    cond = Test("adjustment_amount", op, FactRef("approved_estimate", factor))
+    frame = pl.DataFrame(
+        {"adjustment_amount": [a for a, _ in rows], "approved_estimate": [b for _, b in rows]},
+        schema={"adjustment_amount": pl.Decimal(38, 6), "approved_estimate": pl.Decimal(38, 2)},
+    )
+    cache = LeafCache()
+    expr = cache.expr(cond)
+    got = frame.with_columns(cache.leaf_columns()).select(expr).to_series().to_list()
+    want = [
+        interpret(cond, Project.model_validate({"adjustment_amount": a, "approved_estimate": b}))
+        for a, b in rows
+    ]
+    assert got == want
+
+
+def test_sweeping_evaluation_dates_keeps_a_bounded_number_of_compiled_plans() -> None:
+    from govit_rules._portfolio.columnar import _KEEP, _pack_cache
+
+    pack = get_pack("hailing")
+    frame = _frame([{"total_investment": Decimal("10.00")}])
+    for day in range(20):
+        evaluate_columns(pack, frame, date(2026, 1, 1) + timedelta(days=day))
+    assert len(_pack_cache(pack)) <= _KEEP + 1  # the plans and the deadline arrays
