@@ -16,12 +16,12 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -111,8 +111,12 @@ async def _read(request: Request, limit: int) -> bytes:
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise ApiProblem(413, "too-large", "The request body is too large",
-                             f"this endpoint takes at most {limit} bytes")
+            raise ApiProblem(
+                413,
+                "too-large",
+                "The request body is too large",
+                f"this endpoint takes at most {limit} bytes",
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -172,7 +176,9 @@ def create_app(
         watcher = None
         if reload_packs:
             watcher = threading.Thread(
-                target=_watch, args=(store, stop, poll_seconds), daemon=True,
+                target=_watch,
+                args=(store, stop, poll_seconds),
+                daemon=True,
                 name="govit-rules-pack-watcher",
             )
             watcher.start()
@@ -200,7 +206,9 @@ def create_app(
         from fastapi.middleware.cors import CORSMiddleware
 
         app.add_middleware(
-            CORSMiddleware, allow_origins=cors_origins, allow_methods=["GET", "POST"],
+            CORSMiddleware,
+            allow_origins=cors_origins,
+            allow_methods=["GET", "POST"],
             allow_headers=["content-type"],
         )
     _handlers(app, store)
@@ -210,7 +218,9 @@ def create_app(
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             doc = get_openapi(
-                title=app.title, version=app.version, description=app.description,
+                title=app.title,
+                version=app.version,
+                description=app.description,
                 routes=app.routes,
             )
             schema = _ref_components(project_schema())
@@ -236,15 +246,6 @@ def _handlers(app: FastAPI, store: ServicePacks) -> None:
     async def on_problem(request: Request, exc: Exception) -> Response:
         return _problem_response(problem_of(exc, store.suggestion), request)
 
-    async def on_unknown_jurisdiction(request: Request, exc: Exception) -> Response:
-        problem = problem_of(exc, store.suggestion)
-        jid = request.path_params.get("jurisdiction") or request.query_params.get(
-            "jurisdiction", ""
-        )
-        hint = store.suggestion(str(jid)) if jid else None
-        problem.extra.update({"suggestion": hint, "available": store.jurisdictions()})
-        return _problem_response(problem, request)
-
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         problems = [
@@ -252,26 +253,47 @@ def _handlers(app: FastAPI, store: ServicePacks) -> None:
             for e in exc.errors()
         ]
         return _problem_response(
-            ApiProblem(422, "bad-parameter", "A parameter is invalid",
-                       f"{len(problems)} parameter problem(s)", problems),
+            ApiProblem(
+                422,
+                "bad-parameter",
+                "A parameter is invalid",
+                f"{len(problems)} parameter problem(s)",
+                problems,
+            ),
             request,
         )
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         return _problem_response(
-            ApiProblem(exc.status_code, f"http-{exc.status_code}", str(exc.detail),
-                       str(exc.detail)),
+            ApiProblem(
+                exc.status_code, f"http-{exc.status_code}", str(exc.detail), str(exc.detail)
+            ),
             request,
         )
 
-    from ..errors import GovitRulesError, UnknownJurisdictionError
+    from ..errors import GovitRulesError
 
-    app.add_exception_handler(UnknownJurisdictionError, on_unknown_jurisdiction)
     for kind in (ApiProblem, BodyError, GovitRulesError, Exception):
         app.add_exception_handler(kind, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+
+
+def _need(store: ServicePacks, jurisdiction: str) -> str:
+    """``jurisdiction`` if some pack folder serves it; else a 404 naming the closest id."""
+    known = store.jurisdictions()
+    if jurisdiction not in known:
+        hint = store.suggestion(jurisdiction)
+        raise ApiProblem(
+            404,
+            "unknown-jurisdiction",
+            "No such jurisdiction",
+            store.unknown_message(jurisdiction),
+            suggestion=hint,
+            available=known,
+        )
+    return jurisdiction
 
 
 def _verdict_text(v: Verdict, detail: str) -> Response:
@@ -280,7 +302,7 @@ def _verdict_text(v: Verdict, detail: str) -> Response:
     return Response(v.to_json(), media_type="application/json")
 
 
-def _routes(app: FastAPI, store: ServicePacks) -> None:  # noqa: C901 - one place lists the API
+def _routes(app: FastAPI, store: ServicePacks) -> None:
     as_of_q = Query(None, description="The date to judge at (default: today).")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -312,7 +334,7 @@ def _routes(app: FastAPI, store: ServicePacks) -> None:  # noqa: C901 - one plac
 
     @app.get("/v1/packs/{jurisdiction}", tags=["packs"], responses=_PROBLEM_RESPONSES)
     async def pack(jurisdiction: str, as_of: date | None = as_of_q) -> Response:
-        return _json(_views.pack_view(store.get(jurisdiction, as_of)))
+        return _json(_views.pack_view(store.get(_need(store, jurisdiction), as_of)))
 
     @app.get("/v1/packs/{jurisdiction}/problems", tags=["packs"], responses=_PROBLEM_RESPONSES)
     async def pack_problems(jurisdiction: str) -> Response:
@@ -332,57 +354,81 @@ def _routes(app: FastAPI, store: ServicePacks) -> None:  # noqa: C901 - one plac
                         "reloads": s.reloads,
                         "problems": [problem_dict(p) for p in s.problems],
                     }
-                    for s in store.states_of(jurisdiction)
+                    for s in store.states_of(_need(store, jurisdiction))
                 ],
             }
         )
 
-    @app.get("/v1/packs/{jurisdiction}/rules/{rule_id}", tags=["packs"],
-             responses=_PROBLEM_RESPONSES)
+    @app.get(
+        "/v1/packs/{jurisdiction}/rules/{rule_id}", tags=["packs"], responses=_PROBLEM_RESPONSES
+    )
     async def rule(jurisdiction: str, rule_id: str, as_of: date | None = as_of_q) -> Response:
-        compiled = store.get(jurisdiction, as_of)
+        compiled = store.get(_need(store, jurisdiction), as_of)
         view = _views.rule_view(compiled, rule_id)
         if view is None:
             import difflib
 
             close = difflib.get_close_matches(rule_id, [r.id for r in compiled.rules], n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ApiProblem(404, "unknown-rule", "No such rule",
-                             f"pack {compiled.id!r} has no rule {rule_id!r}{hint}",
-                             suggestion=close[0] if close else None)
+            raise ApiProblem(
+                404,
+                "unknown-rule",
+                "No such rule",
+                f"pack {compiled.id!r} has no rule {rule_id!r}{hint}",
+                suggestion=close[0] if close else None,
+            )
         return _json(view)
 
-    @app.post("/v1/packs/{jurisdiction}/evaluate", tags=["evaluate"],
-              openapi_extra=_body(_EVAL_SCHEMA), responses=_PROBLEM_RESPONSES)
+    @app.post(
+        "/v1/packs/{jurisdiction}/evaluate",
+        tags=["evaluate"],
+        openapi_extra=_body(_EVAL_SCHEMA),
+        responses=_PROBLEM_RESPONSES,
+    )
     async def evaluate_one(
         jurisdiction: str,
         request: Request,
-        detail: str = Query("full", pattern="^(full|compact)$",
-                            description="full: Verdict.to_json(); compact: without the "
-                                        "findings and deadlines that do not apply."),
+        detail: str = Query(
+            "full",
+            pattern="^(full|compact)$",
+            description="full: Verdict.to_json(); compact: without the "
+            "findings and deadlines that do not apply.",
+        ),
     ) -> Response:
+        _need(store, jurisdiction)
         data = _object(parse_json(await _read(request, Limits.body_bytes)), _EVAL_KEYS)
         on = _as_of(data.get("as_of"))
         project = project_from(data.get("project"), data.get("project_text"))
         compiled = store.get(jurisdiction, on)
         return _verdict_text(evaluate(project, pack=compiled, as_of=on), detail)
 
-    @app.post("/v1/packs/{jurisdiction}/evaluate-batch", tags=["evaluate"],
-              openapi_extra=_body({"type": "string"}, "application/x-ndjson"),
-              responses=_PROBLEM_RESPONSES)
+    @app.post(
+        "/v1/packs/{jurisdiction}/evaluate-batch",
+        tags=["evaluate"],
+        openapi_extra=_body({"type": "string"}, "application/x-ndjson"),
+        responses=_PROBLEM_RESPONSES,
+    )
     async def evaluate_batch(jurisdiction: str, request: Request) -> Response:
-        store.versions(jurisdiction)  # an unknown jurisdiction is a 404 before any line
+        _need(store, jurisdiction)  # an unknown jurisdiction is a 404 before any line
         raw = await _read(request, Limits.batch_bytes)
         lines = [ln for ln in raw.split(b"\n") if ln.strip()]
         if len(lines) > Limits.batch_lines:
-            raise ApiProblem(413, "batch-too-long", "The batch is too long",
-                             f"a batch holds at most {Limits.batch_lines} lines, "
-                             f"this one {len(lines)}")
-        return StreamingResponse(_batch(store, jurisdiction, lines),
-                                 media_type="application/x-ndjson")
+            raise ApiProblem(
+                413,
+                "batch-too-long",
+                "The batch is too long",
+                f"a batch holds at most {Limits.batch_lines} lines, this one {len(lines)}",
+            )
+        return StreamingResponse(
+            _batch(store, jurisdiction, lines), media_type="application/x-ndjson"
+        )
 
-    @app.post("/v1/compare", tags=["evaluate"], openapi_extra=_body(_COMPARE_SCHEMA),
-              responses=_PROBLEM_RESPONSES)
+    @app.post(
+        "/v1/compare",
+        tags=["evaluate"],
+        openapi_extra=_body(_COMPARE_SCHEMA),
+        responses=_PROBLEM_RESPONSES,
+    )
     async def compare(request: Request) -> Response:
         data = _object(
             parse_json(await _read(request, Limits.body_bytes)), (*_EVAL_KEYS, "jurisdictions")
@@ -391,43 +437,58 @@ def _routes(app: FastAPI, store: ServicePacks) -> None:  # noqa: C901 - one plac
         project = project_from(data.get("project"), data.get("project_text"))
         wanted = data.get("jurisdictions") or store.jurisdictions()
         if not isinstance(wanted, list) or not all(isinstance(j, str) for j in wanted):
-            raise BodyError("jurisdictions is a list of ids", [
-                Problem("body.jurisdictions", 0, 0, "bad-value", "give a list of ids")])
+            raise BodyError(
+                "jurisdictions is a list of ids",
+                [Problem("body.jurisdictions", 0, 0, "bad-value", "give a list of ids")],
+            )
         if len(wanted) > Limits.compare_jurisdictions:
-            raise BodyError("too many jurisdictions", [
-                Problem("body.jurisdictions", 0, 0, "bad-value",
-                        f"at most {Limits.compare_jurisdictions}")])
+            raise BodyError(
+                "too many jurisdictions",
+                [
+                    Problem(
+                        "body.jurisdictions",
+                        0,
+                        0,
+                        "bad-value",
+                        f"at most {Limits.compare_jurisdictions}",
+                    )
+                ],
+            )
         for j in wanted:
-            store.states_of(j)  # unknown ids are a 404 with a suggestion
+            _need(store, j)
 
         def one(j: str) -> dict[str, Any]:
             return _views.compare_row(
                 j, lambda: store.get(j, on), lambda p: evaluate(project, pack=p, as_of=on)
             )
 
-        return _json({"as_of": (on or date.today()).isoformat(),
-                      "rows": [one(j) for j in wanted]})
+        return _json({"as_of": (on or date.today()).isoformat(), "rows": [one(j) for j in wanted]})
 
     @app.get("/v1/schema/project", tags=["schema"], responses=_PROBLEM_RESPONSES)
     async def schema(
         jurisdiction: str | None = Query(None, description="Mark the facts this pack reads."),
         as_of: date | None = as_of_q,
     ) -> Response:
-        compiled = store.get(jurisdiction, as_of) if jurisdiction else None
+        compiled = store.get(_need(store, jurisdiction), as_of) if jurisdiction else None
         return _json(_views.schema_view(project_schema(), compiled))
 
     @app.get("/v1/calendar", tags=["schema"], responses=_PROBLEM_RESPONSES)
     async def calendar(
         jurisdiction: str,
-        start: date = Query(..., description="First day, YYYY-MM-DD."),
-        end: date = Query(..., description="Last day, YYYY-MM-DD."),
+        start: Annotated[date, Query(description="First day, YYYY-MM-DD.")],
+        end: Annotated[date, Query(description="Last day, YYYY-MM-DD.")],
     ) -> Response:
         if end < start or end - start > timedelta(days=Limits.calendar_days):
-            raise ApiProblem(422, "bad-range", "The range is not usable",
-                             f"end must follow start, at most {Limits.calendar_days} days later")
-        compiled = store.get(jurisdiction, start)
-        return _json({"calendar": compiled.calendar.name,
-                      "days": _views.calendar_days(compiled, start, end)})
+            raise ApiProblem(
+                422,
+                "bad-range",
+                "The range is not usable",
+                f"end must follow start, at most {Limits.calendar_days} days later",
+            )
+        compiled = store.get(_need(store, jurisdiction), start)
+        return _json(
+            {"calendar": compiled.calendar.name, "days": _views.calendar_days(compiled, start, end)}
+        )
 
 
 def _batch(store: ServicePacks, jurisdiction: str, lines: list[bytes]) -> Iterator[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .._pack import CompiledPack, load_pack
 from ..errors import (
     GovitRulesError,
     PackError,
@@ -23,7 +24,6 @@ from ..errors import (
     Problem,
     UnknownJurisdictionError,
 )
-from .._pack import CompiledPack, load_pack
 
 __all__ = ["FolderState", "ServicePacks"]
 

@@ -96,8 +96,9 @@ def problem_of(exc: BaseException, suggest: Callable[[str], str | None]) -> ApiP
             422, "invalid-project", "The project is invalid", exc.summary, exc.problems
         )
     if isinstance(exc, BodyError):
-        return ApiProblem(400, "bad-body", "The request body cannot be read", exc.summary,
-                          exc.problems)
+        return ApiProblem(
+            400, "bad-body", "The request body cannot be read", exc.summary, exc.problems
+        )
     if isinstance(exc, UnknownJurisdictionError):
         return ApiProblem(404, "unknown-jurisdiction", "No such jurisdiction", str(exc))
     if isinstance(exc, PackNotFoundError):
@@ -105,10 +106,15 @@ def problem_of(exc: BaseException, suggest: Callable[[str], str | None]) -> ApiP
     if isinstance(exc, PackError):
         return ApiProblem(503, "pack-error", "The pack does not load", exc.summary, exc.problems)
     if isinstance(exc, GovitRulesError):
-        return ApiProblem(422, "unprocessable", "The request cannot be processed",
-                          str(exc).splitlines()[0])
-    return ApiProblem(500, "internal", "Internal error",
-                      f"{type(exc).__name__}: the service hit a bug; please report it")
+        return ApiProblem(
+            422, "unprocessable", "The request cannot be processed", str(exc).splitlines()[0]
+        )
+    return ApiProblem(
+        500,
+        "internal",
+        "Internal error",
+        f"{type(exc).__name__}: the service hit a bug; please report it",
+    )
 
 
 class BodyLimit:
@@ -169,7 +175,9 @@ class BodyLimit:
     @staticmethod
     async def _refuse(scope: Scope, send: Send, limit: int) -> None:
         exc = ApiProblem(
-            413, "too-large", "The request body is too large",
+            413,
+            "too-large",
+            "The request body is too large",
             f"this endpoint takes at most {limit} bytes",
         )
         body = json.dumps(problem_body(exc, scope.get("path", "")), ensure_ascii=False).encode()

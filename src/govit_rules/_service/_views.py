@@ -23,8 +23,8 @@ from ..errors import GovitRulesError, PackError
 
 __all__ = [
     "calendar_days",
-    "compare_row",
     "compact",
+    "compare_row",
     "jurisdiction_view",
     "pack_view",
     "rule_view",
@@ -199,14 +199,20 @@ def schema_view(schema: dict[str, Any], pack: CompiledPack | None) -> dict[str, 
     return out
 
 
-_DROP = ("not_applicable", "out_of_scope")
+_SETTLED = ("satisfied", "met", "not_applicable", "out_of_scope")
 
 
 def compact(verdict: Verdict) -> dict[str, Any]:
-    """The verdict without the findings and deadlines that do not apply (``detail=compact``)."""
+    """What a caller must act on (``detail=compact``): the verdict without settled findings.
+
+    The engine has no compact form yet; this one drops the findings and deadlines that are
+    satisfied, met or do not apply, and the list of rules that do not apply. Everything
+    else (outcome, routes, documents, missing facts, interpretation notes) is kept as is.
+    """
     data: dict[str, Any] = verdict.model_dump(mode="json")
-    data["findings"] = [f for f in data["findings"] if f["status"] not in _DROP]
-    data["deadlines"] = [d for d in data["deadlines"] if d["status"] not in _DROP]
+    data["findings"] = [f for f in data["findings"] if f["status"] not in _SETTLED]
+    data["deadlines"] = [d for d in data["deadlines"] if d["status"] not in _SETTLED]
+    data.pop("not_applicable", None)
     return data
 
 
@@ -244,6 +250,14 @@ def compare_row(jurisdiction: str, get: Any, evaluate: Any) -> dict[str, Any]:
     }
 
 
+_DAY_KIND = {
+    (True, False): "workday",
+    (True, True): "makeup_workday",  # a weekend day worked to make up a holiday (调休)
+    (False, True): "weekend",
+    (False, False): "holiday",
+}
+
+
 def calendar_days(pack: CompiledPack, start: date, end: date) -> list[dict[str, Any]]:
     """Each day from ``start`` to ``end``: working or not, and why (weekend, holiday, make-up)."""
     out = []
@@ -251,10 +265,7 @@ def calendar_days(pack: CompiledPack, start: date, end: date) -> list[dict[str, 
     while d <= end:
         working, provisional = pack.calendar.is_working_day(d)
         weekend = d.weekday() >= 5
-        if working:
-            kind = "makeup_workday" if weekend else "workday"
-        else:
-            kind = "weekend" if weekend else "holiday"
+        kind = _DAY_KIND[working, weekend]
         out.append(
             {"date": d.isoformat(), "working": working, "kind": kind, "provisional": provisional}
         )
