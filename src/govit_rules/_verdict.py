@@ -11,7 +11,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_serializer
 
 from ._citation import Citation
 
@@ -96,6 +96,12 @@ class Finding(_Out):
     missing_facts: list[str] = []
     interpretation: Text | None = None
     stage: str | None = None
+
+    @field_serializer("facts", when_used="json")
+    def _sorted_sets(self, facts: dict[str, Any]) -> dict[str, Any]:
+        # A set's iteration order depends on how it was built and on the process's string
+        # hashing; sorted, the same project gives the same JSON in every process.
+        return {k: sorted(v) if isinstance(v, set | frozenset) else v for k, v in facts.items()}
 
 
 class RouteStepResult(_Out):

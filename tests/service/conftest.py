@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import socket
+import importlib.util
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -42,11 +44,22 @@ def client() -> Iterator[TestClient]:
         yield c
 
 
+def bench_service() -> ModuleType:
+    """benchmarks/bench_service.py as a module (the load test shares its client and checks)."""
+    if "bench_service" in sys.modules:
+        return sys.modules["bench_service"]
+    path = ROOT / "benchmarks" / "bench_service.py"
+    spec = importlib.util.spec_from_file_location("bench_service", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_service"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+    port: int = bench_service().free_port()
+    return port
 
 
 class LiveServer:
