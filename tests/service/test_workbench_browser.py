@@ -88,11 +88,19 @@ def test_a_1000_wan_self_built_dazhou_project_goes_to_the_standing_committee_und
     page.select_option("#f-delivery_mode", "self_build")
     page.fill("#f-total_investment", "1000")
     page.select_option("#f-collectively_reviewed", "false")
+    page.fill("#f-budget_review_submitted_on", "2026-09-25")
     routes = page.locator("#routes")
     routes.get_by_text("Standing Committee of the Municipal Party Committee").first.wait_for()
     assert "Art. 10(2)(iv)" in routes.inner_text()
     assert page.locator("#outcome").get_attribute("data-outcome") == "needs_information"
     _shot(page, "workbench-dazhou-1000-wan.png")
+
+    # Art. 38's 30 working days run across National Day: the timeline marks the holidays.
+    deadlines = page.locator("#deadlines")
+    deadlines.get_by_text("2026-09-25 → 2026-11-12").wait_for()
+    page.wait_for_selector("#deadlines .timeline .day.holiday[title^='2026-10-01']")
+    assert page.locator("#deadlines .timeline .day.due[title^='2026-11-12']").count() >= 1
+    deadlines.screenshot(path=str(ARTIFACTS / "workbench-deadlines.png"))
 
     # Answer a missing fact in place: the funds were diverted, which Art. 31(1) prohibits.
     page.select_option("#q-funds_diverted", "true")

@@ -15,7 +15,7 @@ const T = {
     damaged: "原文受损", none: "无", final: "最终审定", working: "工作日", weekend: "周末",
     holiday: "节假日", makeup_workday: "调休上班", anchor: "起算日", due: "截止日",
     provisional: "暂定（超出日历数据）", submitted: "已提交", go_field: "到表单填写",
-    chapter: "章", articles_n: "条", rules_n: "条规则", cases_n: "个用例",
+    articles_n: "条", rules_n: "条规则", cases_n: "个用例",
     applies: "适用", pack: "规则包", violations: "违反", missed: "逾期", missing_n: "缺少事实",
     interpretation: "解释说明", when: "适用条件", main: "要求", unless: "除外",
     outcomes: { compliant: "合规", non_compliant: "不合规", prohibited: "禁止", needs_information: "需补充信息", not_applicable: "不适用", not_in_force: "未生效" },
@@ -35,7 +35,7 @@ const T = {
     final: "final approver", working: "working day", weekend: "weekend", holiday: "holiday",
     makeup_workday: "make-up working day", anchor: "start", due: "due",
     provisional: "provisional (beyond the calendar data)", submitted: "submitted",
-    go_field: "fill in the form", chapter: "Chapter", articles_n: "articles", rules_n: "rules",
+    go_field: "fill in the form", articles_n: "articles", rules_n: "rules",
     cases_n: "cases", applies: "Applies", pack: "Pack", violations: "Violations", missed: "Missed",
     missing_n: "Missing facts", interpretation: "Interpretation", when: "when", main: "requires",
     unless: "unless",
@@ -156,7 +156,7 @@ function renderPack() {
     ` · ${p.document.in_force_from} – ${p.document.in_force_until || ""}`;
   const byNumber = new Map(p.articles.map((a) => [a.article, a]));
   const chapters = p.chapters.map((c) => h("section", { class: "chapter" },
-    h("h2", { text: c.chapter === null ? "—" : both(`第${c.chapter}章 ${c.title.zh}`, `${t("chapter")} ${c.chapter} ${c.title.en}`) }),
+    h("h2", { text: c.chapter === null ? "—" : both(`第${c.chapter}章 ${c.title.zh}`, `Chapter ${c.chapter} ${c.title.en}`) }),
     c.articles.map((n) => articleView(byNumber.get(n)))));
   $("#chapters").replaceChildren(...chapters);
 }
@@ -458,7 +458,8 @@ async function runCompare() {
         line(t("pack"), (r) => `${r.pack} ${r.version}`),
         line(t("applies"), (r) => (r.applies === null ? t("unknown") : r.applies ? t("yes") : t("no"))),
         line(t("outcome"), (r) => `${T[state.lang].outcomes[r.outcome] || r.outcome}`),
-        line(t("routes"), (r) => (r.route ? stepsView(r.route.steps.map((s) => ({ zh: `${s.authority_zh} ${s.action_zh}`, en: `${s.authority_en} ${s.action}` }))) : "—")),
+        line(t("routes"), (r) => (r.route ? [stepsView(r.route.steps.map((s) => ({ zh: `${s.authority_zh} ${s.action_zh}`, en: `${s.authority_en} ${s.action}` }))),
+          h("div", { class: "muted", text: both(r.route.citation.zh, r.route.citation.en) })] : "—")),
         line(t("violations"), (r) => r.violations.map((x) => h("div", { text: `${x.rule} ${both(x.citation.zh, x.citation.en)}` }))),
         line(t("deadlines"), (r) => `${r.deadlines} · ${t("missed")}: ${r.missed.length}`),
         line(t("missing_n"), (r) => String(r.missing_facts.length)))));
