@@ -282,3 +282,13 @@ def test_importing_the_library_does_not_import_fastapi() -> None:
     code = "import sys, govit_rules; print('fastapi' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_pasted_yaml_bomb_is_refused_quickly_not_expanded(client: TestClient) -> None:
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    lines.append("name: *a8")
+    r = _eval(client, {"project_text": "\n".join(lines)})
+    assert r.status_code == 422
+    assert r.json()["problems"][0]["code"] == "alias"
+    assert r.json()["problems"][0]["text"].startswith("project_text:2:")

@@ -117,6 +117,14 @@ def _from_text(text: str) -> Project:
         data: Any = parse_json(text, name)
         positions: Any = None
     else:
+        alias = _first_alias(text)
+        if alias is not None:
+            # Aliases let a few bytes stand for an exponentially large value (a "billion
+            # laughs" text); a project never needs them.
+            raise ProjectValidationError(
+                "the project text uses a YAML alias",
+                [Problem(name, *alias, "alias", "YAML aliases (*name) are not allowed here")],
+            )
         try:
             data, problems = load_yaml(name, text)
         except ValueError as exc:
@@ -143,3 +151,17 @@ def _from_text(text: str) -> Project:
                     line, col = locate(positions, loc)
             located.append(Problem(name, line, col, p.code, f"{p.path}: {p.message}"))
         raise ProjectValidationError(exc.summary, located) from None
+
+
+def _first_alias(text: str) -> tuple[int, int] | None:
+    """Line and column of the first YAML alias in ``text`` (None when none, or unparsable)."""
+    import yaml
+
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                return (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    except yaml.YAMLError:
+        return None  # load_yaml reports the syntax error with its position
+    return None
