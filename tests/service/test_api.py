@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from govit_rules import evaluate, get_pack, project_schema
 
@@ -271,8 +273,11 @@ def test_the_workbench_and_its_files_are_served_from_the_package(client: TestCli
     page = client.get("/")
     assert page.status_code == 200 and "/static/app.js" in page.text
     for name in ("app.js", "style.css"):
-        assert client.get(f"/static/{name}").status_code == 200
-    assert "http" not in client.get("/static/app.js").text.replace("http://", "").split("//")[0]
+        asset = client.get(f"/static/{name}")
+        assert asset.status_code == 200
+        # No CDN, no other origin: the page must work offline.
+        assert "http://" not in asset.text and "https://" not in asset.text
+    assert "http://" not in page.text and "https://" not in page.text
 
 
 def test_importing_the_library_does_not_import_fastapi() -> None:
@@ -292,3 +297,27 @@ def test_a_pasted_yaml_bomb_is_refused_quickly_not_expanded(client: TestClient) 
     assert r.status_code == 422
     assert r.json()["problems"][0]["code"] == "alias"
     assert r.json()["problems"][0]["text"].startswith("project_text:2:")
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    amount=st.decimals(min_value=0, max_value=10**7, places=6, allow_nan=False),
+    as_text=st.booleans(),
+)
+def test_any_amount_sent_as_a_json_number_or_text_gets_the_librarys_verdict(
+    client: TestClient, amount: Decimal, as_text: bool
+) -> None:
+    shown = str(amount) if as_text else format(amount, "f")
+    # The amount goes into the JSON text as written: a number token, or a string.
+    token = json.dumps(shown) if as_text else shown
+    project = json.dumps({**README_PROJECT, "total_investment": "@"}).replace('"@"', token)
+    body = f'{{"project": {project}, "as_of": "{AS_OF}"}}'
+    r = client.post(
+        "/v1/packs/dazhou/evaluate", content=body, headers={"content-type": "application/json"}
+    )
+    want = evaluate(
+        {**README_PROJECT, "total_investment": Decimal(shown)}, "dazhou", as_of=date(2026, 11, 25)
+    )
+    assert r.text == want.to_json()
