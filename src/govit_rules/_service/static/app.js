@@ -18,6 +18,7 @@ const T = {
     articles_n: "条", rules_n: "条规则", cases_n: "个用例",
     applies: "适用", pack: "规则包", violations: "违反", missed: "逾期", missing_n: "缺少事实",
     interpretation: "解释说明", when: "适用条件", main: "要求", unless: "除外",
+    statuses: { satisfied: "满足", violated: "违反", required: "待办", unknown: "未知", not_applicable: "不适用", out_of_scope: "不在范围内", met: "已按期", missed: "逾期", too_early: "过早", upcoming: "未到期" },
     outcomes: { compliant: "合规", non_compliant: "不合规", prohibited: "禁止", needs_information: "需补充信息", not_applicable: "不适用", not_in_force: "未生效" },
   },
   en: {
@@ -39,6 +40,7 @@ const T = {
     cases_n: "cases", applies: "Applies", pack: "Pack", violations: "Violations", missed: "Missed",
     missing_n: "Missing facts", interpretation: "Interpretation", when: "when", main: "requires",
     unless: "unless",
+    statuses: { satisfied: "satisfied", violated: "violated", required: "required", unknown: "unknown", not_applicable: "not applicable", out_of_scope: "out of scope", met: "met", missed: "missed", too_early: "too early", upcoming: "upcoming" },
     outcomes: { compliant: "compliant", non_compliant: "non-compliant", prohibited: "prohibited", needs_information: "needs information", not_applicable: "not applicable", not_in_force: "not in force" },
   },
 };
@@ -52,6 +54,7 @@ if (urlLang === "zh" || urlLang === "en") state.lang = urlLang;
 
 const $ = (sel) => document.querySelector(sel);
 const t = (key) => T[state.lang][key] ?? key;
+const statusText = (st) => T[state.lang].statuses[st] || st;
 const both = (zh, en) => (state.lang === "zh" ? `${zh} / ${en}` : `${en} / ${zh}`);
 
 function h(tag, attrs, ...kids) {
@@ -375,11 +378,16 @@ function renderMissing(v) {
 
 function renderRoutes(v) {
   $("#routes").replaceChildren(...(v.approval_routes.length ? v.approval_routes.map((r) => h("div", { class: "route" },
-    h("div", {}, h("strong", { text: both(r.title.zh, r.title.en) }), h("span", { class: `badge st-${r.status}`, text: r.status }),
+    h("div", {}, h("strong", { text: both(r.title.zh, r.title.en) }), h("span", { class: `badge st-${r.status}`, text: statusText(r.status) }),
       " ", both(r.citation.zh, r.citation.en)),
     stepsView(r.steps.map((s) => ({ zh: `${s.authority_zh} ${s.action_zh}`, en: `${s.authority_en} ${s.action}` }))),
-    r.final_approver ? h("div", { class: "muted", text: `${t("final")}: ${r.final_approver}` }) : null))
+    r.final_approver ? h("div", { class: "muted", text: `${t("final")}: ${approverName(r)}` }) : null))
     : [h("p", { class: "muted", text: t("none") })]));
+}
+
+function approverName(route) {
+  const step = route.steps.find((s) => s.authority === route.final_approver);
+  return step ? both(step.authority_zh, step.authority_en) : route.final_approver;
 }
 
 function renderFindings(v) {
@@ -396,7 +404,7 @@ function renderFindings(v) {
     return h("div", { class: "finding-group", id: `finding-art-${n}` },
       h("h4", { text: art ? both(`${art.zh_number} ${art.title.zh}`, `Art. ${n} ${art.title.en}`) : `Art. ${n}` }),
       groups.get(n).map((f) => h("div", { class: "finding" },
-        h("span", { class: `badge st-${f.status}`, text: f.status }), " ",
+        h("span", { class: `badge st-${f.status}`, text: statusText(f.status) }), " ",
         h("span", { class: "cite", text: both(f.citation.zh, f.citation.en) }), " — ", f.message[state.lang])));
   }));
 }
@@ -407,7 +415,7 @@ function renderDeadlines(v) {
     h("span", {}, h("span", { class: `day ${k}` }), t(k === "workday" ? "working" : k))));
   $("#deadlines").replaceChildren(...(shown.length ? [legend] : [h("p", { class: "muted", text: t("none") })]), ...shown.map((d) => {
     const box = h("div", { class: "deadline" },
-      h("div", {}, h("span", { class: `badge st-${d.status}`, text: d.status }), " ",
+      h("div", {}, h("span", { class: `badge st-${d.status}`, text: statusText(d.status) }), " ",
         both(d.citation.zh, d.citation.en), " — ", d.message[state.lang]),
       h("div", { class: "muted", text: `${d.period}: ${d.anchor_date || "?"} → ${d.due || d.latest || "?"}${d.provisional ? " · " + t("provisional") : ""}` }));
     const end = d.due || d.latest;
