@@ -1303,6 +1303,39 @@ def watch(
     return code
 
 
+# --- serve ----------------------------------------------------------------------------------
+
+
+@app.command(epilog="Example:  govit-rules serve --port 8000  (then open http://127.0.0.1:8000/)")
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    packs: Annotated[
+        list[Path] | None,
+        typer.Option("--packs", help="Serve the packs in this folder (repeatable) instead of the shipped ones."),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes.", min=1, max=64)] = 1,
+    reload_packs: Annotated[
+        bool, typer.Option("--reload-packs", help="Watch the pack folders and swap changed packs in.")
+    ] = False,
+) -> int:
+    """Serve the HTTP API (/v1, OpenAPI at /docs) and the analysts' workbench page at /.
+
+    Needs the \\[serve] extra: pip install 'govit-rules\\[serve]'. See docs/service.md.
+    """
+    try:
+        from ._service import serve as run_service
+    except ImportError:  # pragma: no cover - the module ships with the library
+        _fail("the service is not installed")
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        _fail("govit-rules serve needs the [serve] extra: pip install 'govit-rules[serve]'")
+    run_service(host=host, port=port, packs=packs, workers=workers, reload_packs=reload_packs)
+    return EXIT_OK
+
+
 # --- entry point ----------------------------------------------------------------------------
 
 

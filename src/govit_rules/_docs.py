@@ -29,7 +29,7 @@ from ._schema import ACTIONS
 from ._testing import LoadedCase
 from ._yaml import load_yaml
 
-__all__ = ["DocFile", "render_pack_page", "render_project_model", "stale_files", "write_files"]
+__all__ = ["DocFile", "article_views", "render_pack_page", "render_project_model", "stale_files", "write_files"]
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
@@ -183,9 +183,11 @@ def _case_view(pack: CompiledPack, case: LoadedCase) -> dict[str, Any]:
     }
 
 
-def render_pack_page(pack: CompiledPack) -> str:
-    """The Markdown reference page of one pack."""
-    cases, _problems = load_cases(pack)
+def article_views(pack: CompiledPack, cases: Sequence[LoadedCase]) -> list[dict[str, Any]]:
+    """Article by article: title, chapter, status notes, the rules and the cases that pin it.
+
+    The reference page renders these; the service's workbench shows the same views.
+    """
     coverage = pack_coverage(pack, cases)
     raw = _raw_messages(pack)
     rule_views = {r.id: _rule_view(pack, r, raw, cases) for r in pack.rules}
@@ -208,6 +210,14 @@ def render_pack_page(pack: CompiledPack) -> str:
                 "cases": [c.as_dict() for c in row.tested_by],
             }
         )
+    return articles
+
+
+def render_pack_page(pack: CompiledPack) -> str:
+    """The Markdown reference page of one pack."""
+    cases, _problems = load_cases(pack)
+    coverage = pack_coverage(pack, cases)
+    articles = article_views(pack, cases)
     meta = pack.meta
     boundaries = None
     if meta.boundaries is not None:
