@@ -142,6 +142,7 @@ def evaluate_pack(
             required_documents=[],
             missing_facts=[],
             interpretations=[],
+            readings=[],
             warnings=[_not_in_force_warning(pack, on)],
         )
 
@@ -1032,7 +1033,9 @@ def lazy_from_parts(pack: CompiledPack, project: Any, on: date, parts: tuple[Any
         "warnings": warnings,
     }
     if not in_force:
-        values.update(findings=[], required_documents=[], missing_facts=[], interpretations=[])
+        values.update(
+            findings=[], required_documents=[], missing_facts=[], interpretations=[], readings=[]
+        )
         return _make(Verdict, **values)
     verdict = _make(Verdict, **values)
     object.__setattr__(verdict, "__pydantic_private__", {"_build": rebuild})
