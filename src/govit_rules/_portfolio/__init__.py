@@ -1,0 +1,1 @@
+"""Portfolios: whole tables of projects evaluated at once (needs the ``portfolio`` extra)."""

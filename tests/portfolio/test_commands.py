@@ -1,0 +1,113 @@
+"""The audit and simulate commands, as a user runs them on the shipped example portfolio."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import polars as pl
+
+from helpers import ROOT, run_cli
+
+EXAMPLES = ROOT / "examples" / "portfolio"
+PORTFOLIO = str(EXAMPLES / "projects.csv")
+REFORM = str(EXAMPLES / "mayor-band-300.yaml")
+
+
+def test_audit_summarises_the_example_portfolio_by_jurisdiction(tmp_path: Path) -> None:
+    out = tmp_path / "results.parquet"
+    r = run_cli("audit", PORTFOLIO, "--as-of", "2026-11-25", "--out", str(out), "-f", "json")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["projects"] == 240
+    by_j: dict[str, int] = {}
+    for row in summary["outcomes"]:
+        by_j[row["jurisdiction"]] = by_j.get(row["jurisdiction"], 0) + row["projects"]
+    assert by_j == {"dazhou": 120, "hailing": 120}
+    assert (
+        summary["violated_articles"][0]["projects"] >= summary["violated_articles"][-1]["projects"]
+    )
+    assert any(a["route"] == "project_approval" for a in summary["approvals"])
+    results = pl.read_parquet(out)
+    assert results.height == 240 and results.columns[:3] == [
+        "project_id",
+        "jurisdiction",
+        "outcome",
+    ]
+
+
+def test_audit_prints_the_four_summaries_for_people() -> None:
+    r = run_cli("audit", PORTFOLIO, "-j", "dazhou", "--as-of", "2026-11-25")
+    assert r.returncode == 0, r.stderr
+    for title in (
+        "Outcomes by jurisdiction",
+        "Articles most often violated",
+        "Approvals by authority",
+        "Deadlines missed",
+    ):
+        assert title in r.stdout
+    assert "第七条" in r.stdout and "市长 / Mayor" in r.stdout
+
+
+def test_the_html_report_is_one_file_that_loads_nothing_from_the_network(tmp_path: Path) -> None:
+    report = tmp_path / "audit.html"
+    r = run_cli("audit", PORTFOLIO, "--as-of", "2026-11-25", "--report", str(report))
+    assert r.returncode == 0, r.stderr
+    page = report.read_text(encoding="utf-8")
+    assert page.count("<svg") == 4
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "<script" not in page and "@import" not in page
+    assert "第七条" in page
+
+
+def test_simulate_reports_how_many_projects_change_and_which(tmp_path: Path) -> None:
+    report, out = tmp_path / "sim.html", tmp_path / "changes.csv"
+    r = run_cli(
+        "simulate",
+        PORTFOLIO,
+        "--reform",
+        REFORM,
+        "--as-of",
+        "2026-11-25",
+        "-f",
+        "json",
+        "--report",
+        str(report),
+        "--out",
+        str(out),
+    )
+    assert r.returncode == 0, r.stderr
+    sim = json.loads(r.stdout)
+    assert sim["reform"] == "dazhou-mayor-band-300" and sim["projects"] == 120
+    assert sim["changed"]["approver"] > 0 and sim["changed"]["outcome"] == 0
+    changes = pl.read_csv(out)
+    assert changes.height == sim["changed"]["approver"]
+    assert report.read_text(encoding="utf-8").count("<svg") == 8  # four charts, side by side
+
+
+def test_a_bad_portfolio_is_a_located_error_without_a_traceback(tmp_path: Path) -> None:
+    p = tmp_path / "p.csv"
+    p.write_text("project_id,total_investment,is_secrt\nA,12x,true\n", encoding="utf-8")
+    r = run_cli("audit", str(p), "-j", "dazhou")
+    assert r.returncode == 64
+    assert f"{p}:1:3: unknown-column:" in r.stderr and "did you mean 'is_secret'" in r.stderr
+    assert f"{p}:2:2: bad-value:" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_a_reform_that_breaks_the_pack_stops_simulate_at_the_reform_line(tmp_path: Path) -> None:
+    bad = tmp_path / "r.yaml"
+    bad.write_text(
+        "reform: r\npack: dazhou\nchanges:\n  - rule: approval.tier-1\n"
+        "    set: {when.total_investment: {below: lots}}\n",
+        encoding="utf-8",
+    )
+    r = run_cli("simulate", PORTFOLIO, "--reform", str(bad), "--as-of", "2026-11-25")
+    assert r.returncode == 64
+    assert f"{bad}:5:5: bad-value:" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_an_unknown_backend_is_a_usage_error() -> None:
+    r = run_cli("audit", PORTFOLIO, "--backend", "gpu")
+    assert r.returncode == 64 and "--backend" in r.stderr
