@@ -109,6 +109,11 @@ class _Converter:
                 return s
             if isinstance(s.dtype, pl.Decimal) or s.dtype.is_integer():
                 return self.number(s.cast(pl.Utf8))
+        if kind == "integer" and s.dtype.is_float():
+            # pandas turns whole numbers with gaps into floats; whole floats are exact below 2**53.
+            ok = (s == s.round(0)) & (s.abs() < 2**53)
+            self.report(s, ok, "bad-value", lambda v: f"{v!r} is not a whole number")
+            return s.cast(pl.Int64, strict=False)
         if kind == "set" and isinstance(s.dtype, pl.List):
             return self.list_column(s, _members(ftype))
         if s.dtype != pl.Utf8 and _compatible(s.dtype, ftype):
