@@ -15,7 +15,6 @@ import polars as pl
 
 from .._model import Project
 from .._pack import CompiledPack
-from .._testing import _status_of
 from .._verdict import Verdict
 
 __all__ = ["evaluate_rows", "output_schema", "project_of_row", "verdict_row"]
@@ -47,19 +46,25 @@ def project_of_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def verdict_row(pack: CompiledPack, verdict: Verdict) -> dict[str, Any]:
-    """The output row of one verdict (without ``project_id``)."""
+    """The output row of one verdict (without ``project_id``).
+
+    A rule's status is read as the pack tests read it (``_testing._status_of``): its
+    finding, else its deadline, else ``not_applicable`` when its condition did not hold,
+    else null (not reached: outside the scope, or the pack not in force).
+    """
+    status: dict[str, str] = {r: "not_applicable" for r in verdict.not_applicable}
+    status.update((d.rule_id, d.status.value) for d in verdict.deadlines)
+    status.update((f.rule_id, f.status.value) for f in verdict.findings)
+    due = {d.rule_id: d.due for d in verdict.deadlines}
+    approver = {r.route: r.final_approver for r in reversed(verdict.approval_routes)}
     out: dict[str, Any] = {"outcome": verdict.outcome.value}
     for rule in pack.rules:
-        out[f"status:{rule.id}"] = _status_of(verdict, rule.id)
+        out[f"status:{rule.id}"] = status.get(rule.id)
     for route in pack.routes:
-        out[f"approver:{route}"] = verdict.final_approver(route)
+        out[f"approver:{route}"] = approver.get(route)  # the first route of that name
     for rule in pack.rules:
         if rule.kind == "deadline":
-            try:
-                due = verdict.deadline(rule.id).due
-            except KeyError:  # not reached: outside the scope, or not in force
-                due = None
-            out[f"due:{rule.id}"] = due
+            out[f"due:{rule.id}"] = due.get(rule.id)
     return out
 
 
