@@ -131,3 +131,27 @@ def test_simulation_lists_exactly_the_projects_whose_approver_changes(dazhou, ge
     assert sim.count("approver") == len(expected) > 0
     assert sim.count("outcome") == 0 and sim.count("deadline") == 0
     assert (sim.changes["approver:project_approval:after"] == "vice_mayor_for_finance").all()
+
+
+def test_a_reform_changes_a_period_and_a_route_step(dazhou, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Art. 37 (10 days, read as calendar days) becomes 15 working days; Art. 10(2)(iii)'s
+    # executive meeting is replaced by the mayor.
+    p = _reform(
+        tmp_path,
+        "  - rule: technical-review.period\n    set: {within: {working_days: 15}}\n"
+        "  - rule: approval.tier-3\n    set: {steps.0.authority: mayor}\n",
+    )
+    reformed = apply_reform(dazhou, p)
+    project = {
+        "collectively_reviewed": False,
+        "total_investment": Decimal("600"),
+        "technical_plan_submitted_on": "2026-09-25",
+    }
+    before = evaluate(project, pack=dazhou, as_of=AS_OF)
+    after = evaluate(project, pack=reformed, as_of=AS_OF)
+    # 10 days end on 2026-10-05, a National Day holiday: moved to the next working day.
+    assert before.deadline("technical-review.period").due.isoformat() == "2026-10-08"
+    # 15 working days skip the holiday (Oct 1-7) and count Saturday Oct 10, a make-up day.
+    assert after.deadline("technical-review.period").due.isoformat() == "2026-10-22"
+    assert before.final_approver() == "government_executive_meeting"
+    assert after.final_approver() == "mayor"
