@@ -111,3 +111,16 @@ def test_a_reform_that_breaks_the_pack_stops_simulate_at_the_reform_line(tmp_pat
 def test_an_unknown_backend_is_a_usage_error() -> None:
     r = run_cli("audit", PORTFOLIO, "--backend", "gpu")
     assert r.returncode == 64 and "--backend" in r.stderr
+
+
+def test_the_library_and_its_command_line_load_without_the_portfolio_extra() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, govit_rules, govit_rules._cli; "
+        "print(sorted(m for m in ('polars', 'dask', 'distributed', 'matplotlib', 'pyarrow') "
+        "if m in sys.modules))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "[]"

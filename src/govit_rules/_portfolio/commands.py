@@ -239,7 +239,7 @@ def simulation_json(s: Simulation, show: int) -> dict[str, Any]:
     ch = s.changes
     return {
         "reform": s.reform.id,
-        "projects": s.before.projects,
+        "projects": s.projects,
         "changed": {w: s.count(w) for w in ("outcome", "approver", "deadline")},
         "examples": ch.head(show).select(_shown(ch)).to_dicts(),
     }
@@ -310,9 +310,7 @@ def print_simulation(s: Simulation, show: int) -> None:
     c = _console()
     r = s.reform
     c.print(f"reform {r.id}: {r.title_zh} / {r.title_en}")
-    c.print(
-        f"over {s.before.projects} projects of {next(iter(s.before.packs))} as of {s.before.as_of}:"
-    )
+    c.print(f"over {s.projects} projects of {s.packs[0].jurisdiction} as of {s.as_of}:")
     for what in ("outcome", "approver", "deadline"):
         c.print(f"  {s.count(what):>8}  change {what}")
     ch = s.changes.head(show)

@@ -316,9 +316,9 @@ def simulation_report(s: Simulation, *, title: str = "portfolio") -> str:
     body = [
         f"<h1>Reform {html.escape(r.id)} · {html.escape(title)}</h1>",
         f"<p>{html.escape(r.title_zh)} / {html.escape(r.title_en)}</p>",
-        f'<p class="meta">{s.before.projects} projects judged as of {s.before.as_of}</p>',
+        f'<p class="meta">{s.projects} projects judged as of {s.as_of}</p>',
         _cards(
-            [("projects", s.before.projects)]
+            [("projects", s.projects)]
             + [(f"change {w}", s.count(w)) for w in ("outcome", "approver", "deadline")]
         ),
     ]

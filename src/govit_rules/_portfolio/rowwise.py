@@ -36,8 +36,12 @@ def output_schema(pack: CompiledPack, with_id: bool) -> dict[str, pl.DataType]:
     return schema
 
 
-def project_of_row(row: dict[str, Any]) -> dict[str, Any]:
-    """One row as a project: its known facts (columns that are no fact are ignored)."""
+def project_of_row(frame: pl.DataFrame, i: int) -> dict[str, Any]:
+    """Row ``i`` as a project: its known facts (columns that are no fact are ignored)."""
+    return _known(frame.row(i, named=True))
+
+
+def _known(row: dict[str, Any]) -> dict[str, Any]:
     return {
         k: v
         for k, v in row.items()
@@ -72,8 +76,7 @@ def evaluate_rows(pack: CompiledPack, frame: pl.DataFrame, as_of: date) -> pl.Da
     """The portfolio output, computed one project at a time by the per-project engine."""
     schema = output_schema(pack, with_id=False)
     rows = [
-        verdict_row(pack, pack.evaluate(project_of_row(row), as_of))
-        for row in frame.iter_rows(named=True)
+        verdict_row(pack, pack.evaluate(_known(row), as_of)) for row in frame.iter_rows(named=True)
     ]
     out = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
     if "project_id" in frame.columns:

@@ -7,8 +7,8 @@ changes, with the before and after values side by side.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import polars as pl
 
@@ -20,14 +20,41 @@ from .reform import Reform, apply_reform, load_reform
 __all__ = ["Simulation", "simulate"]
 
 
-@dataclass(frozen=True)
 class Simulation:
-    """What a reform changes over a portfolio."""
+    """What a reform changes over a portfolio; both sides' audit summaries on demand."""
 
-    reform: Reform
-    before: Audit
-    after: Audit
-    changes: pl.DataFrame  # one row per changed project: id, money, before/after columns
+    def __init__(
+        self,
+        reform: Reform,
+        results: tuple[pl.DataFrame, pl.DataFrame],
+        packs: tuple[CompiledPack, CompiledPack],
+        as_of: date,
+        money: pl.Series,
+        changes: pl.DataFrame,
+    ) -> None:
+        self.reform = reform
+        self.results = results  # the portfolio output under the pack, then the reform
+        self.packs = packs
+        self.as_of = as_of
+        self.money = money
+        self.changes = changes  # one row per changed project: id, money, before/after
+
+    def _audit(self, side: int) -> Audit:
+        pack = self.packs[side]
+        labelled = self.results[side].with_columns(pl.lit(pack.jurisdiction).alias("jurisdiction"))
+        return summarise(labelled, {pack.jurisdiction: pack}, self.as_of, self.money)
+
+    @cached_property
+    def before(self) -> Audit:
+        return self._audit(0)
+
+    @cached_property
+    def after(self) -> Audit:
+        return self._audit(1)
+
+    @property
+    def projects(self) -> int:
+        return self.results[0].height
 
     def count(self, what: str) -> int:
         """Projects whose ``outcome``, ``approver`` or ``deadline`` changes."""
@@ -59,12 +86,8 @@ def simulate(
         if MONEY in frame.columns
         else pl.Series(MONEY, [None] * frame.height, dtype=pl.Float64)
     )
-    audits = [
-        summarise(r.with_columns(pl.lit(j).alias("jurisdiction")), {j: p}, as_of, money)
-        for r, p in ((before, pack), (after, reformed))
-    ]
     changes = _changes(before, after, frame)
-    return Simulation(ref, audits[0], audits[1], changes)
+    return Simulation(ref, (before, after), (pack, reformed), as_of, money, changes)
 
 
 def _changes(before: pl.DataFrame, after: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
@@ -92,18 +115,19 @@ def _changes(before: pl.DataFrame, after: pl.DataFrame, frame: pl.DataFrame) -> 
             out[f"{c}:before"], out[f"{c}:after"] = a, b
             approver = approver | d
     deadline = pl.Series([False] * before.height)
-    moved: list[pl.Series] = []
+    moved: dict[str, pl.Series] = {}
     for c in cols("due:"):
-        a, b = side(before, c, pl.Date()), side(after, c, pl.Date())
-        d = differs(a, b)
+        d = differs(side(before, c, pl.Date()), side(after, c, pl.Date()))
         deadline = deadline | d
-        moved.append(pl.Series(c, [c[4:] if x else None for x in d.to_list()], dtype=pl.Utf8))
+        moved[c[4:]] = d
+    names = [pl.when(pl.col(rule)).then(pl.lit(rule)) for rule in moved]
     out["deadlines_moved"] = (
         pl.DataFrame(moved)
-        .select(pl.concat_str(pl.all(), separator=", ", ignore_nulls=True))
+        .select(pl.concat_str(names, separator=", ", ignore_nulls=True))
         .to_series()
+        .alias("deadlines_moved")
         if moved
-        else pl.Series([""] * before.height)
+        else pl.Series("deadlines_moved", [""] * before.height)
     )
     out["outcome_changed"] = outcome
     out["approver_changed"] = approver
