@@ -152,41 +152,55 @@ def _approval_chart(a: Audit, route: str = "project_approval") -> str:
     def draw(ax: Any) -> None:
         if col not in a.results.columns or a.results[col].null_count() == a.results.height:
             return _empty(ax, f"{route} routes")
+        many = len(a.packs) > 1
         names = {
-            r["authority"]: f"{r['authority_zh']} {r['authority_en']}"
-            for r in a.approvals.iter_rows(named=True)
+            (j, who): (f"{j} · " if many else "")
+            + f"{p.authorities[who][0]} {p.authorities[who][1]}"
+            for j, p in a.packs.items()
+            for who in p.authorities
         }
-        frame = pl.DataFrame({"who": a.results[col], "money": a.money}).drop_nulls()
+        frame = pl.DataFrame(
+            {"j": a.results["jurisdiction"], "who": a.results[col], "money": a.money}
+        ).drop_nulls()
         labels = [_band_label(lo, hi) for lo, hi in itertools.pairwise(_BANDS)]
         band = frame["money"].cut(_BANDS[1:-1], labels=labels, left_closed=True)
-        frame = frame.with_columns(band.alias("band"))
+        frame = frame.with_columns(band.cast(pl.Utf8).alias("band"))
         bottom = [0] * len(labels)
-        # One colour per authority, fixed by the pack's order, so that charts side by side match.
-        known = [x for p in a.packs.values() for x in p.authorities]
-        order = sorted(
-            frame["who"].unique().to_list(), key=lambda w: known.index(w) if w in known else 99
-        )
-        for who in order:
-            n = known.index(who) if who in known else len(known)
-            sub = frame.filter(pl.col("who") == who)["band"].value_counts()
-            counts = dict(
-                zip(sub["band"].cast(pl.Utf8).to_list(), sub["count"].to_list(), strict=True)
-            )
-            heights = [counts.get(lb, 0) for lb in labels]
-            ax.bar(
-                labels,
-                heights,
-                bottom=bottom,
-                label=names.get(who, who),
-                color=_PALETTE[n % len(_PALETTE)],
-            )
+        present = set(frame.select("j", "who").iter_rows())
+        order = _final_approvers(a)
+        order += sorted(present - set(order))
+        for key in (k for k in order if k in present):
+            sub = frame.filter((pl.col("j") == key[0]) & (pl.col("who") == key[1]))["band"]
+            counts = sub.value_counts()
+            got = dict(zip(counts["band"].to_list(), counts["count"].to_list(), strict=True))
+            heights = [got.get(lb, 0) for lb in labels]
+            colour = _PALETTE[order.index(key) % len(_PALETTE)]
+            ax.bar(labels, heights, bottom=bottom, label=names.get(key, key[1]), color=colour)
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+        ax.tick_params(axis="x", labelrotation=30)
         ax.set_xlabel("total investment (万元), band includes its lower limit")
         ax.set_ylabel("projects")
         ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
         ax.set_title(f"Final approver by amount ({route})")
 
     return _svg(draw, width=9.0)
+
+
+def _final_approvers(a: Audit) -> list[tuple[str, str]]:
+    """Every (jurisdiction, authority) that ends an approval route, in pack order.
+
+    Colours follow this order, so the same authority has the same colour in every chart,
+    before and after a reform.
+    """
+    out: list[tuple[str, str]] = []
+    for j, pack in a.packs.items():
+        for rule in pack.rules:
+            if rule.kind != "route":
+                continue
+            for who, action in rule.steps:
+                if action in ("decide", "approve") and (j, who) not in out:
+                    out.append((j, who))
+    return out
 
 
 def _band_label(lo: float, hi: float) -> str:
