@@ -124,3 +124,19 @@ def test_the_library_and_its_command_line_load_without_the_portfolio_extra() -> 
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.strip() == "[]"
+
+
+def test_a_long_run_at_a_terminal_gets_a_progress_bar_and_a_short_one_none(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from govit_rules._portfolio.commands import _progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    _, none = _progress(100)
+    assert none is None
+    bar, tick = _progress(50_000)
+    assert tick is not None
+    with bar:
+        tick(20_000)
+        tick(30_000)
+    assert bar.tasks[0].completed == 50_000
