@@ -15,11 +15,16 @@ PORTFOLIO = str(EXAMPLES / "projects.csv")
 REFORM = str(EXAMPLES / "mayor-band-300.yaml")
 
 
+def _json(*args: str) -> dict:  # type: ignore[type-arg]
+    """Run a command with ``--as-of 2026-11-25 -f json``; it must succeed."""
+    r = run_cli(*args, "--as-of", "2026-11-25", "-f", "json")
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)  # type: ignore[no-any-return]
+
+
 def test_audit_summarises_the_example_portfolio_by_jurisdiction(tmp_path: Path) -> None:
     out = tmp_path / "results.parquet"
-    r = run_cli("audit", PORTFOLIO, "--as-of", "2026-11-25", "--out", str(out), "-f", "json")
-    assert r.returncode == 0, r.stderr
-    summary = json.loads(r.stdout)
+    summary = _json("audit", PORTFOLIO, "--out", str(out))
     assert summary["projects"] == 240
     by_j: dict[str, int] = {}
     for row in summary["outcomes"]:
@@ -63,22 +68,9 @@ def test_the_html_report_is_one_file_that_loads_nothing_from_the_network(tmp_pat
 
 def test_simulate_reports_how_many_projects_change_and_which(tmp_path: Path) -> None:
     report, out = tmp_path / "sim.html", tmp_path / "changes.csv"
-    r = run_cli(
-        "simulate",
-        PORTFOLIO,
-        "--reform",
-        REFORM,
-        "--as-of",
-        "2026-11-25",
-        "-f",
-        "json",
-        "--report",
-        str(report),
-        "--out",
-        str(out),
+    sim = _json(
+        "simulate", PORTFOLIO, "--reform", REFORM, "--report", str(report), "--out", str(out)
     )
-    assert r.returncode == 0, r.stderr
-    sim = json.loads(r.stdout)
     assert sim["reform"] == "dazhou-mayor-band-300" and sim["projects"] == 120
     assert sim["changed"]["approver"] > 0 and sim["changed"]["outcome"] == 0
     changes = pl.read_csv(out)
@@ -140,3 +132,13 @@ def test_a_long_run_at_a_terminal_gets_a_progress_bar_and_a_short_one_none(monke
         tick(20_000)
         tick(30_000)
     assert bar.tasks[0].completed == 50_000
+
+
+def test_an_empty_portfolio_is_audited_and_simulated_without_error(tmp_path: Path) -> None:
+    p = tmp_path / "empty.csv"
+    p.write_text("project_id,total_investment,collectively_reviewed\n", encoding="utf-8")
+    report = tmp_path / "a.html"
+    assert _json("audit", str(p), "-j", "dazhou", "--report", str(report))["projects"] == 0
+    assert "no projects" in report.read_text("utf-8")
+    sim = _json("simulate", str(p), "--reform", REFORM, "--report", str(tmp_path / "s.html"))
+    assert sim["changed"] == {"outcome": 0, "approver": 0, "deadline": 0}

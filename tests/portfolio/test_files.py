@@ -108,3 +108,22 @@ def test_an_unknown_file_suffix_is_a_located_error(tmp_path: Path) -> None:
         read_portfolio(tmp_path / "p.xlsx")
     with pytest.raises(PortfolioError, match="unknown-format"):
         write_results(pl.DataFrame({"a": [1]}), tmp_path / "r.txt")
+
+
+def test_typed_parquet_amounts_are_kept_exact_and_still_checked(tmp_path: Path) -> None:
+    from decimal import Decimal as D
+
+    p = tmp_path / "p.parquet"
+    pl.DataFrame(
+        {
+            "total_investment": pl.Series([D("199.999"), D("-1")], dtype=pl.Decimal(38, 3)),
+            "it_share_of_estimate_percent": pl.Series([50, 101], dtype=pl.Int32),
+        }
+    ).write_parquet(p)
+    with pytest.raises(PortfolioError) as e:
+        read_portfolio(p)
+    assert [(pr.line, pr.col) for pr in e.value.problems] == [(2, 1), (2, 2)]
+    pl.DataFrame(
+        {"total_investment": pl.Series([D("199.999")], dtype=pl.Decimal(38, 3))}
+    ).write_parquet(p)
+    assert read_portfolio(p)["total_investment"].to_list() == [D("199.999")]

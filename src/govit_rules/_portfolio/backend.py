@@ -112,11 +112,14 @@ def evaluate_portfolio(
     else:
         names = pl.Series("jurisdiction", [default] * frame.height, dtype=pl.Utf8)
     known = jurisdictions()
-    wanted = [j for j in names.unique(maintain_order=True).to_list()]
+    wanted = names.unique(maintain_order=True).to_list()
+    if not wanted and default is not None:  # no rows: still the columns of the default pack
+        wanted = [default]
     problems: list[Problem] = []
     packs: dict[str, CompiledPack] = {}
     for j in wanted:
-        row = int(names.is_null().arg_true()[0]) if j is None else int((names == j).arg_true()[0])
+        rows_of = names.is_null() if j is None else names == j
+        row = int(rows_of.arg_true()[0]) if frame.height else 0
         if j is None:
             problems.append(
                 Problem(

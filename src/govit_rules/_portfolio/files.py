@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import polars as pl
 from annotated_types import Ge, Le
@@ -52,8 +52,14 @@ class _Where:
 
 
 def _bounds(name: str) -> tuple[Decimal | None, Decimal | None]:
+    """The inclusive limits of a fact (``Ge``/``Le`` in its optional, annotated type)."""
     low = high = None
-    for m in Project.model_fields[name].metadata:
+    field = Project.model_fields[name]
+    metadata = list(field.metadata)
+    for arg in get_args(field.annotation):  # Optional[Annotated[Decimal, Field(ge=…)]]
+        for extra in getattr(arg, "__metadata__", ()):
+            metadata.extend(getattr(extra, "metadata", ()))
+    for m in metadata:
         if isinstance(m, Ge):
             low = Decimal(str(m.ge))
         elif isinstance(m, Le):
@@ -108,7 +114,8 @@ class _Converter:
                 )
                 return s
             if isinstance(s.dtype, pl.Decimal) or s.dtype.is_integer():
-                return self.number(s.cast(pl.Utf8))
+                exact = s if isinstance(s.dtype, pl.Decimal) else s.cast(pl.Decimal(38, 0))
+                return self.bounded(exact, s)
         if kind == "integer" and s.dtype.is_float():
             # pandas turns whole numbers with gaps into floats; whole floats are exact below 2**53.
             ok = (s == s.round(0)) & (s.abs() < 2**53)
@@ -177,7 +184,6 @@ class _Converter:
         return text
 
     def number(self, text: pl.Series) -> pl.Series:
-        name = text.name
         ok = text.str.contains(_NUMBER)
         self.report(
             text,
@@ -188,12 +194,17 @@ class _Converter:
         good = text.set(~ok.fill_null(False), None)
         frac = good.str.extract(r"\.(\d+)$", 1).str.len_chars().max()
         scale = int(frac) if isinstance(frac, int) else 0  # exact: as many places as written
-        out = good.cast(pl.Decimal(38, scale))
-        _low, high = _bounds(name)
+        return self.bounded(good.cast(pl.Decimal(38, scale)), text)
+
+    def bounded(self, out: pl.Series, raw: pl.Series) -> pl.Series:
+        """``out`` (exact decimals) after checking the fact's bounds (e.g. 0-100 for a %)."""
+        low, high = _bounds(out.name)
+        ok = pl.Series([True] * len(out), dtype=pl.Boolean)
+        if low is not None:
+            ok = ok & ((out >= low) | out.is_null())
         if high is not None:
-            self.report(
-                text, (out <= high) | out.is_null(), "bad-value", lambda v: f"{v} is above {high}"
-            )
+            ok = ok & ((out <= high) | out.is_null())
+        self.report(raw, ok, "bad-value", lambda v: f"{v} is outside {low}…{high}")
         return out
 
     def list_column(self, s: pl.Series, members: list[str] | None) -> pl.Series:

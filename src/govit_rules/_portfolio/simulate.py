@@ -107,14 +107,14 @@ def _changes(before: pl.DataFrame, after: pl.DataFrame, frame: pl.DataFrame) -> 
     out["outcome_before"] = before["outcome"]
     out["outcome_after"] = after["outcome"]
     outcome = differs(before["outcome"], after["outcome"])
-    approver = pl.Series([False] * before.height)
+    approver = pl.Series([False] * before.height, dtype=pl.Boolean)
     for c in cols("approver:"):
         a, b = side(before, c, pl.Utf8()), side(after, c, pl.Utf8())
         d = differs(a, b)
         if d.any():  # only the routes the reform touches
             out[f"{c}:before"], out[f"{c}:after"] = a, b
             approver = approver | d
-    deadline = pl.Series([False] * before.height)
+    deadline = pl.Series([False] * before.height, dtype=pl.Boolean)
     moved: dict[str, pl.Series] = {}
     for c in cols("due:"):
         d = differs(side(before, c, pl.Date()), side(after, c, pl.Date()))
