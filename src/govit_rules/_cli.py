@@ -1336,6 +1336,19 @@ def serve(
     return EXIT_OK
 
 
+# --- audit, simulate (portfolios; the [portfolio] extra) ------------------------------------
+
+from ._portfolio.commands import audit_cmd, simulate_cmd  # noqa: E402 - needs app's helpers
+
+app.command(
+    name="audit", epilog="Example:  govit-rules audit portfolio.csv -j dazhou --report audit.html"
+)(audit_cmd)
+app.command(
+    name="simulate",
+    epilog="Example:  govit-rules simulate portfolio.csv --reform reform.yaml --report sim.html",
+)(simulate_cmd)
+
+
 # --- entry point ----------------------------------------------------------------------------
 
 

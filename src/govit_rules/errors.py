@@ -10,7 +10,9 @@ Every exception derives from :class:`GovitRulesError`, so a caller can catch one
     ├── CitationSyntaxError       a citation string could not be parsed (also a ValueError)
     ├── InvalidArgumentError      an API argument of the wrong type or value (also a TypeError)
     ├── ReteUnavailableError      durable-rules is missing (the [rete] extra; not on Python 3.13)
-    └── ReteEncodingError         a value cannot be carried exactly into durable-rules
+    ├── ReteEncodingError         a value cannot be carried exactly into durable-rules
+    ├── PortfolioError            a portfolio file is unreadable; .problems locates each bad cell
+    └── ReformError               a reform overlay is invalid or breaks its pack (a PackError)
 
 Problems are collected, never thrown one at a time: a broken pack reports all its problems
 as ``path:line:col: code: message`` lines in one error.
@@ -27,8 +29,10 @@ __all__ = [
     "InvalidArgumentError",
     "PackError",
     "PackNotFoundError",
+    "PortfolioError",
     "Problem",
     "ProjectValidationError",
+    "ReformError",
     "ReteEncodingError",
     "ReteUnavailableError",
     "UnknownJurisdictionError",
@@ -100,3 +104,11 @@ class ReteUnavailableError(GovitRulesError, ImportError):
 
 class ReteEncodingError(GovitRulesError, ValueError):
     """A project value cannot be carried exactly in durable-rules' int64 numbers."""
+
+
+class PortfolioError(_ProblemsError):
+    """A portfolio file could not be read; ``problems`` locates each bad column or cell."""
+
+
+class ReformError(PackError):
+    """A reform overlay is invalid or breaks its pack; ``problems`` point into the reform."""
