@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from ._message import MessageTemplate
 from ._model import Project
-from ._pack import CompiledPack, CompiledRule, MessageTemplate
+from ._pack import CompiledPack, CompiledRule
 from ._schema import ACTIONS
 from ._verdict import (
     ApplicabilityResult,
