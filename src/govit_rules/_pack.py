@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from ._calendar import WorkdayCalendar
 from ._citation import Citation
 from ._conditions import (
+    MAX_NODES,
     Cond,
     ConditionCompiler,
     ConditionParser,
@@ -29,6 +30,7 @@ from ._conditions import (
     Test,
     TrueCond,
     describe_test,
+    expanded_size,
     fact_types,
     facts_of,
     tests_of,
@@ -372,20 +374,21 @@ def load_pack(path: str | Path) -> CompiledPack:
     definitions = pack_raw.get("define", {}) if isinstance(pack_raw, Mapping) else {}
 
     compiler = ConditionCompiler()
+    # Named conditions are resolved once, here, and reported in pack.yaml (even when no rule
+    # uses them); the rules share the resolved trees.
+    defines = ConditionParser(ld.rel(pack_path), ld.problems, definitions, ld.types)
+    for name in definitions:
+        defines.parse(
+            {"use": name}, getattr(pack_raw.get("define"), "pos_of_key", lambda k: (0, 0))(name)
+        )
     seen_ids: dict[str, str] = {}
     prepared: list[dict[str, Any]] = []
     for p, raw, spec, _i in rule_specs:
         prepared_rule = _prepare_rule(
-            ld, p, raw, spec, definitions, authorities, documents, routes, seen_ids
+            ld, p, raw, spec, defines, authorities, documents, routes, seen_ids
         )
         if prepared_rule is not None:
             prepared.append(prepared_rule)
-    # named conditions are checked even when no rule uses them
-    parser = ConditionParser(ld.rel(pack_path), ld.problems, definitions, ld.types)
-    for name in definitions:
-        parser.parse(
-            {"use": name}, getattr(pack_raw.get("define"), "pos_of_key", lambda k: (0, 0))(name)
-        )
 
     # cite
     articles = _check_articles(ld, articles_path, articles_raw, articles_file, prepared)
@@ -554,7 +557,7 @@ def _prepare_rule(
     path: Path,
     raw: LocDict,
     spec: RuleSpec,
-    definitions: Any,
+    defines: ConditionParser,
     authorities: Mapping[str, Any],
     documents: Mapping[str, Any],
     routes: Mapping[str, Any],
@@ -589,13 +592,25 @@ def _prepare_rule(
             f"{key!r} does not belong in a {spec.kind} rule; it takes: {allowed}",
         )
 
-    parser = ConditionParser(rel, ld.problems, definitions, ld.types)
+    parser = ConditionParser(rel, ld.problems, defines.definitions, ld.types)
+    parser.share(defines)
 
     def cond(key: str) -> Cond:
         value = raw.get(key)
         if value is None:
             return TrueCond()
-        return parser.parse(value, raw.pos_of_value(key))
+        parser.tainted = False
+        tree = parser.parse(value, raw.pos_of_value(key))
+        if not parser.tainted and expanded_size(tree) > MAX_NODES:
+            ld.problem(
+                path,
+                raw.pos_of_value(key),
+                "too-large",
+                f"{key} expands to more than {MAX_NODES} tests and combinators "
+                "(named conditions counted at every use); split the rule",
+            )
+            return TrueCond()
+        return tree
 
     when = cond("when")
     main: Cond = TrueCond()

@@ -1,0 +1,159 @@
+"""Pack conditions of any shape load in bounded time or fail with a located error."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from govit_rules import PackError, load_pack
+from govit_rules._conditions import MAX_DEPTH, MAX_NODES, interpret
+from govit_rules._evaluate import validate_project
+
+PACKS = Path(__file__).resolve().parents[1] / "rulepacks"
+AS_OF = date(2025, 6, 1)
+# A lushan project in scope, so that every obligation is evaluated.
+BASE = {"total_investment": 300, "funding_sources": ["local_budget"], "stage": "construction"}
+
+
+def lushan_with(
+    tmp_path: Path, condition: object, defines: dict[str, object] | None = None
+) -> Path:
+    """A copy of the Lushan pack with one extra obligation (citing Art. 5) and named conditions.
+
+    YAML is a superset of JSON, so the trees are written as JSON: no anchors or aliases.
+    """
+    root = Path(shutil.copytree(PACKS / "lushan", tmp_path / "lushan"))
+    rule = {
+        "id": "extra.limit",
+        "kind": "obligation",
+        "cite": {"article": 5},
+        "requires": condition,
+        "message": {"zh": "测试规则。", "en": "A test rule."},
+    }
+    (root / "rules" / "extra.yaml").write_text(
+        json.dumps({"rules": [rule]}, ensure_ascii=False), encoding="utf-8"
+    )
+    if defines:
+        pack = root / "pack.yaml"
+        text = pack.read_text(encoding="utf-8")
+        lines = "".join(f"  {name}: {json.dumps(tree)}\n" for name, tree in defines.items())
+        pack.write_text(text.replace("define:\n", "define:\n" + lines, 1), encoding="utf-8")
+    return root
+
+
+def problems_of(root: Path) -> list[str]:
+    with pytest.raises(PackError) as info:
+        load_pack(root)
+    return [str(p) for p in info.value.problems]
+
+
+def status(root: Path, **facts: object) -> str:
+    verdict = load_pack(root).evaluate({**BASE, **facts}, AS_OF)
+    return next(f.status.value for f in verdict.findings if f.rule_id == "extra.limit")
+
+
+def at_least(n: int) -> dict[str, object]:
+    return {"total_investment": {"at_least": n}}
+
+
+def dag(levels: int) -> dict[str, object]:
+    defines: dict[str, object] = {"dag0": at_least(1)}
+    for n in range(1, levels + 1):
+        defines[f"dag{n}"] = {"all": [{"use": f"dag{n - 1}"}, {"use": f"dag{n - 1}"}]}
+    return defines
+
+
+def test_named_conditions_reused_exponentially_fail_fast_with_a_located_size_error(
+    tmp_path: Path,
+) -> None:
+    root = lushan_with(tmp_path, {"use": "dag30"}, dag(30))
+    t0 = time.perf_counter()
+    problems = problems_of(root)
+    assert time.perf_counter() - t0 < 2
+    too_large = [p for p in problems if "too-large" in p]
+    # dag12 is the first to expand past the cap; the ones built on it are not reported again.
+    assert len(too_large) == 1, problems
+    assert "pack.yaml:" in too_large[0]
+    assert "'dag12'" in too_large[0]
+    assert f"more than {MAX_NODES}" in too_large[0]
+
+
+def test_a_shared_named_condition_within_the_cap_compiles_and_decides_correctly(
+    tmp_path: Path,
+) -> None:
+    root = lushan_with(tmp_path, {"use": "dag10"}, dag(10))  # 2047 nodes expanded
+    assert status(root, total_investment=300) == "satisfied"
+    assert status(root, total_investment=0) == "violated"
+
+
+def test_an_all_of_three_hundred_parts_compiles_and_keeps_three_valued_logic(
+    tmp_path: Path,
+) -> None:
+    root = lushan_with(tmp_path, {"all": [at_least(n) for n in range(1, 301)]})
+    assert status(root, total_investment=300) == "satisfied"
+    assert status(root, total_investment=299) == "violated"
+    assert status(root, total_investment=None) == "unknown"
+
+
+def test_an_any_of_three_hundred_parts_is_true_as_soon_as_one_part_holds(tmp_path: Path) -> None:
+    root = lushan_with(tmp_path, {"any": [{"total_investment": n} for n in range(300)]})
+    assert status(root, total_investment=299) == "satisfied"
+    assert status(root, total_investment=300) == "violated"
+
+
+def test_thirty_two_nested_nots_compile_and_two_hundred_are_a_located_depth_error(
+    tmp_path: Path,
+) -> None:
+    tree: object = at_least(100)
+    for _ in range(MAX_DEPTH):
+        tree = {"not": tree}
+    root = lushan_with(tmp_path / "ok", tree)
+    assert status(root, total_investment=300) == "satisfied"  # an even number of nots
+    for _ in range(200 - MAX_DEPTH):
+        tree = {"not": tree}
+    problems = problems_of(lushan_with(tmp_path / "deep", tree))
+    assert len(problems) == 1, problems
+    assert "rules/extra.yaml:1:" in problems[0]
+    assert f"too-deep: conditions nest at most {MAX_DEPTH} levels" in problems[0]
+
+
+def test_alternating_all_and_any_thirty_two_deep_compiles_to_the_reference_semantics(
+    tmp_path: Path,
+) -> None:
+    tree: object = at_least(100)
+    for level in range(MAX_DEPTH):
+        parts = [tree, *(at_least(200 + level * 20 + k) for k in range(19))]
+        tree = {"all" if level % 2 else "any": parts}
+    root = lushan_with(tmp_path, tree)
+    pack = load_pack(root)
+    rule = pack.rule("extra.limit")
+    for total in (None, 0, 150, 250, 500, 1000):
+        p = validate_project({**BASE, "total_investment": total})
+        assert rule.main_fn(p) == interpret(rule.main, p), total
+
+
+def test_a_named_condition_used_too_deep_is_a_located_error_at_the_use(tmp_path: Path) -> None:
+    deep: object = at_least(1)
+    for _ in range(20):
+        deep = {"not": deep}
+    wrapped: object = {"use": "deep"}
+    for _ in range(20):
+        wrapped = {"not": wrapped}
+    problems = problems_of(lushan_with(tmp_path, wrapped, {"deep": deep}))
+    assert len(problems) == 1, problems
+    assert "rules/extra.yaml:" in problems[0]
+    assert "named condition 'deep' nests 20 levels" in problems[0]
+
+
+def test_a_define_cycle_is_reported_once_in_pack_yaml(tmp_path: Path) -> None:
+    defines = {"loop_a": {"use": "loop_b"}, "loop_b": {"use": "loop_a"}}
+    problems = problems_of(lushan_with(tmp_path, {"use": "loop_a"}, defines))
+    cycles = [p for p in problems if "cyclic-definition" in p]
+    assert len(cycles) == 1, problems
+    assert "pack.yaml:" in cycles[0]
+    assert "loop_a -> loop_b -> loop_a" in cycles[0]
