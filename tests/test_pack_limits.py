@@ -157,3 +157,98 @@ def test_a_define_cycle_is_reported_once_in_pack_yaml(tmp_path: Path) -> None:
     assert len(cycles) == 1, problems
     assert "pack.yaml:" in cycles[0]
     assert "loop_a -> loop_b -> loop_a" in cycles[0]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def lushan(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(PACKS / "lushan", tmp_path / "lushan"))
+
+
+@pytest.mark.parametrize("article", ["1000", "10000", "1" + "0" * 39])
+def test_a_rule_citing_an_article_beyond_999_is_a_located_error(lushan: Path, article: str) -> None:
+    edit(lushan / "rules" / "delivery.yaml", "cite: {article: 5}", f"cite: {{article: {article}}}")
+    problems = problems_of(lushan)
+    bad = [p for p in problems if "rules/delivery.yaml:4:" in p]
+    assert len(bad) == 1, problems
+    assert "less than or equal to 999" in bad[0]
+    assert not any("uncovered-article" in p for p in problems), problems
+
+
+def test_article_nine_hundred_ninety_nine_is_the_last_accepted(lushan: Path) -> None:
+    edit(lushan / "rules" / "delivery.yaml", "cite: {article: 5}", "cite: {article: 999}")
+    problems = problems_of(lushan)
+    assert any("unknown-citation" in p and "Art. 999" in p for p in problems), problems
+    assert not any("less than or equal" in p for p in problems)
+
+
+@pytest.mark.parametrize("article", ["10000000", "1" + "0" * 39])
+def test_a_huge_article_number_in_the_index_is_a_short_located_error(
+    lushan: Path, article: str
+) -> None:
+    edit(lushan / "articles.yaml", "  - article: 5\n", f"  - article: {article}\n")
+    t0 = time.perf_counter()
+    problems = problems_of(lushan)
+    assert time.perf_counter() - t0 < 2
+    assert any("articles.yaml:24:" in p and "less than or equal to 999" in p for p in problems)
+    assert all(len(p) < 1000 for p in problems)
+
+
+def test_skipped_articles_are_listed_as_spans(lushan: Path) -> None:
+    edit(lushan / "articles.yaml", "  - article: 5\n", "  - article: 999\n")
+    problems = [p for p in problems_of(lushan) if "missing-article" in p]
+    assert len(problems) == 1
+    assert "skips article(s) 5, " in problems[0]
+    assert "-998;" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("paragraphs: 2", "paragraphs: 100"),
+        ("chapter: 1\n", "chapter: 100\n"),
+    ],
+)
+def test_paragraph_and_chapter_numbers_above_99_are_located_errors(
+    lushan: Path, old: str, new: str
+) -> None:
+    text = (lushan / "articles.yaml").read_text(encoding="utf-8")
+    if old not in text:
+        pytest.skip(f"{old!r} not in the Lushan index")
+    edit(lushan / "articles.yaml", old, new)
+    assert any("less than or equal to 99" in p for p in problems_of(lushan))
+
+
+def test_in_force_until_before_in_force_from_is_a_located_error(lushan: Path) -> None:
+    edit(lushan / "pack.yaml", "  in_force_until: null", "  in_force_until: 2021-12-26")
+    (problem,) = problems_of(lushan)
+    assert "pack.yaml:17:19: bad-value:" in problem
+    assert "in_force_until 2021-12-26 is before in_force_from 2021-12-27" in problem
+
+
+def test_in_force_until_on_in_force_from_is_a_one_day_pack(lushan: Path) -> None:
+    edit(lushan / "pack.yaml", "  in_force_until: null", "  in_force_until: 2021-12-27")
+    assert load_pack(lushan).in_force(date(2021, 12, 27))
+
+
+def test_one_invalid_rule_keeps_the_rest_of_its_file_and_causes_no_uncovered_articles(
+    lushan: Path,
+) -> None:
+    edit(lushan / "rules" / "delivery.yaml", "    kind: obligation\n", "    kind: obligaton\n")
+    problems = problems_of(lushan)
+    assert len(problems) == 1, problems
+    assert "rules/delivery.yaml:3:" in problems[0]
+
+
+def test_a_pack_file_above_the_size_limit_is_refused_before_it_is_read(lushan: Path) -> None:
+    from govit_rules._pack import MAX_FILE_BYTES
+
+    (lushan / "rules" / "huge.yaml").write_text("#" * (MAX_FILE_BYTES + 1), encoding="utf-8")
+    problems = problems_of(lushan)
+    assert len(problems) == 1, problems
+    assert "huge.yaml: too-large: the file has 1000001 bytes" in problems[0]

@@ -50,6 +50,9 @@ from .errors import PackError, PackNotFoundError, Problem
 
 __all__ = ["CompiledPack", "CompiledRule", "DeadlineSpec", "load_pack"]
 
+# The largest shipped pack file is 16 KB; a pack file above this is a mistake or an attack.
+MAX_FILE_BYTES = 1_000_000
+
 _KIND_KEYS: dict[str, tuple[set[str], set[str]]] = {
     # kind: (required keys, allowed optional keys) beyond the common ones
     "scope": ({"in_scope_if"}, set()),
@@ -217,6 +220,8 @@ class _Loader:
         self.warnings: list[str] = []
         self.hasher = hashlib.sha256()
         self.types = fact_types()
+        # Articles cited by rules that failed to load: not reported as uncovered on top.
+        self.unloaded_cites: set[int] = set()
 
     def rel(self, path: Path) -> str:
         try:
@@ -239,6 +244,15 @@ class _Loader:
 
     def parse(self, path: Path) -> Any:
         try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                self.problem(
+                    path,
+                    (0, 0),
+                    "too-large",
+                    f"the file has {size} bytes; a pack file has at most {MAX_FILE_BYTES}",
+                )
+                return None
             raw_bytes = path.read_bytes()
         except OSError as exc:
             self.problem(path, (0, 0), "parse", f"cannot read: {exc}")
@@ -311,6 +325,20 @@ def _inner_model(ann: Any) -> Any:
     return None
 
 
+def _raw_articles(rule: Any) -> Iterator[int]:
+    """The article numbers a rule that failed its shape check still names."""
+    if not isinstance(rule, Mapping):
+        return
+    cites = [rule.get("cite")]
+    also = rule.get("also_cite")
+    if isinstance(also, list):
+        cites.extend(also)
+    for c in cites:
+        article = c.get("article") if isinstance(c, Mapping) else None
+        if isinstance(article, int) and not isinstance(article, bool):
+            yield article
+
+
 def _rule_files(root: Path) -> list[Path]:
     rules_dir = root / "rules"
     if not rules_dir.is_dir():
@@ -361,9 +389,27 @@ def load_pack(path: str | Path) -> CompiledPack:
         if rf is not None:
             for i, spec in enumerate(rf.rules):
                 rule_specs.append((p, raw["rules"][i], spec, i))
+        elif isinstance(raw, Mapping) and isinstance(raw.get("rules"), list):
+            # The file's problems are reported; its sound rules still load, so one bad rule
+            # does not turn every article its neighbours encode into an "uncovered" one.
+            for i, item in enumerate(raw["rules"]):
+                try:
+                    rule_specs.append((p, item, RuleSpec.model_validate(item), i))
+                except ValidationError:
+                    ld.unloaded_cites.update(_raw_articles(item))
 
     if meta is None or articles_file is None:
         raise PackError(f"rule pack {root.name} has {len(ld.problems)} problem(s)", ld.problems)
+
+    doc = meta.document
+    if doc.in_force_until is not None and doc.in_force_until < doc.in_force_from:
+        ld.problem(
+            pack_path,
+            locate(pack_raw, ("document", "in_force_until")),
+            "bad-value",
+            f"document.in_force_until {doc.in_force_until} is before in_force_from "
+            f"{doc.in_force_from}; the pack would never be in force",
+        )
 
     # resolve + typecheck
     authorities = {a.id: (a.zh, a.en) for a in meta.authorities}
@@ -894,15 +940,15 @@ def _check_articles(
                 )
     if specs:
         top = max(specs)
+        # ``top`` is at most MAX_ARTICLE (the schema bounds it), so this range is small.
         missing = [n for n in range(1, top + 1) if n not in specs]
         if missing:
             ld.problem(
                 path,
                 locate(raw, ("articles",)),
                 "missing-article",
-                "the index skips article(s) "
-                + ", ".join(map(str, missing))
-                + "; every article of the regulation must be indexed",
+                f"the index skips article(s) {_spans(missing)}; "
+                "every article of the regulation must be indexed",
             )
 
     citing: dict[int, list[str]] = {}
@@ -940,7 +986,7 @@ def _check_articles(
     out: dict[int, ArticleInfo] = {}
     for n, (a, i) in sorted(specs.items()):
         rules = tuple(citing.get(n, ()))
-        if not rules and not a.not_checkable:
+        if not rules and not a.not_checkable and n not in ld.unloaded_cites:
             ld.problem(
                 path,
                 locate(raw, ("articles", i)),
@@ -956,6 +1002,20 @@ def _check_articles(
             )
         out[n] = _info(a, rules)
     return out
+
+
+def _spans(numbers: list[int], shown: int = 20) -> str:
+    """Sorted numbers as short spans (``2-9, 12``), at most ``shown`` of them then a count."""
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and spans[-1][1] == n - 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    text = [str(a) if a == b else f"{a}-{b}" for a, b in spans[:shown]]
+    if len(spans) > shown:
+        text.append(f"and {len(spans) - shown} more")
+    return ", ".join(text)
 
 
 def _info(a: ArticleSpec, rules: tuple[str, ...]) -> ArticleInfo:
