@@ -252,3 +252,10 @@ def test_a_pack_file_above_the_size_limit_is_refused_before_it_is_read(lushan: P
     problems = problems_of(lushan)
     assert len(problems) == 1, problems
     assert "huge.yaml: too-large: the file has 1000001 bytes" in problems[0]
+
+
+@pytest.mark.parametrize("name", ["articles.yaml", "rules/delivery.yaml"])
+def test_an_empty_pack_file_is_a_located_error_not_a_silent_gap(lushan: Path, name: str) -> None:
+    (lushan / name).write_text("", encoding="utf-8")
+    problems = problems_of(lushan)
+    assert any(f"{name}:1:1: empty-file" in p for p in problems), problems

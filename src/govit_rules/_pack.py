@@ -266,6 +266,8 @@ class _Loader:
             return None
         data, problems = load_yaml(self.rel(path), text)
         self.problems.extend(problems)
+        if data is None and not problems:
+            self.problem(path, (1, 1), "empty-file", "the file is empty; it must hold a mapping")
         return data
 
     # -- shape -------------------------------------------------------------------------------
