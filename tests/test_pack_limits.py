@@ -259,3 +259,11 @@ def test_an_empty_pack_file_is_a_located_error_not_a_silent_gap(lushan: Path, na
     (lushan / name).write_text("", encoding="utf-8")
     problems = problems_of(lushan)
     assert any(f"{name}:1:1: empty-file" in p for p in problems), problems
+
+
+def test_a_problem_quoting_a_huge_value_is_clipped_to_a_thousand_characters(
+    tmp_path: Path,
+) -> None:
+    problems = problems_of(lushan_with(tmp_path, {"project_nature": list(range(2000))}))
+    assert problems
+    assert all(len(p.split(": ", 2)[-1]) <= 1000 for p in problems), problems

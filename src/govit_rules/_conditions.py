@@ -201,6 +201,14 @@ MAX_DEPTH = 32  # levels of all/any/not, named conditions included
 MAX_NODES = 5000  # tests and combinators of one condition once named conditions are expanded
 
 
+MAX_MESSAGE = 1000  # characters of one problem message; a quoted value never floods a log
+
+
+def clip(message: str) -> str:
+    """``message`` cut to :data:`MAX_MESSAGE` characters (the cut marked with …)."""
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+
+
 def expanded_size(cond: Cond) -> int:
     """The node count of ``cond`` with shared sub-trees counted at every use (no expansion)."""
     memo: dict[int, int] = {}
@@ -251,7 +259,7 @@ class ConditionParser:
         self._too_large = other._too_large
 
     def problem(self, pos: Pos, code: str, message: str) -> None:
-        self.problems.append(Problem(self.path, pos[0], pos[1], code, message))
+        self.problems.append(Problem(self.path, pos[0], pos[1], code, clip(message)))
 
     def parse(self, raw: Any, pos: Pos) -> Cond:
         """Parse one condition; on any problem the result is still a tree (``TrueCond``)."""

@@ -29,6 +29,7 @@ from ._conditions import (
     Known,
     Test,
     TrueCond,
+    clip,
     describe_test,
     expanded_size,
     fact_types,
@@ -236,7 +237,7 @@ class _Loader:
                 pos[0],
                 pos[1],
                 code,
-                message,
+                clip(message),
             )
         )
 
