@@ -267,3 +267,13 @@ def test_a_problem_quoting_a_huge_value_is_clipped_to_a_thousand_characters(
     problems = problems_of(lushan_with(tmp_path, {"project_nature": list(range(2000))}))
     assert problems
     assert all(len(p.split(": ", 2)[-1]) <= 1000 for p in problems), problems
+
+
+def test_bare_lists_nested_three_hundred_deep_are_a_located_depth_error(tmp_path: Path) -> None:
+    tree: object = at_least(1)
+    for _ in range(300):
+        tree = [tree]
+    problems = problems_of(lushan_with(tmp_path, tree))
+    assert len(problems) == 1, problems
+    assert "rules/extra.yaml:1:" in problems[0]
+    assert "too-deep" in problems[0]

@@ -264,8 +264,8 @@ class ConditionParser:
     def parse(self, raw: Any, pos: Pos) -> Cond:
         """Parse one condition; on any problem the result is still a tree (``TrueCond``)."""
         if isinstance(raw, LocList):
-            # A bare list is an implicit ``all``.
-            return All(tuple(self.parse(item, raw.pos_of(i)) for i, item in enumerate(raw)))
+            # A bare list is an implicit ``all``, and nests like one.
+            return self._nested("all", raw, pos, pos)
         if not isinstance(raw, Mapping) or not raw:
             self.problem(
                 pos,
@@ -283,20 +283,7 @@ class ConditionParser:
 
     def _parse_entry(self, key: str, value: Any, kpos: Pos, vpos: Pos) -> Cond:
         if key in ("all", "any", "not"):
-            if self._depth >= MAX_DEPTH:
-                self.problem(
-                    kpos,
-                    "too-deep",
-                    f"conditions nest at most {MAX_DEPTH} levels of all/any/not (named "
-                    "conditions included); split this one into simpler rules",
-                )
-                return TrueCond()
-            self._depth += 1
-            self._peak = max(self._peak, self._depth)
-            try:
-                return self._combine(key, value, vpos)
-            finally:
-                self._depth -= 1
+            return self._nested(key, value, kpos, vpos)
         if key == "use":
             return self._use(value, vpos)
         if key not in self.types:
@@ -304,6 +291,22 @@ class ConditionParser:
             self.problem(kpos, "unknown-fact", f"no fact {key!r} in the project model{hint}")
             return TrueCond()
         return self._parse_test(key, value, kpos, vpos)
+
+    def _nested(self, key: str, value: Any, kpos: Pos, vpos: Pos) -> Cond:
+        if self._depth >= MAX_DEPTH:
+            self.problem(
+                kpos,
+                "too-deep",
+                f"conditions nest at most {MAX_DEPTH} levels of all/any/not (named "
+                "conditions included); split this one into simpler rules",
+            )
+            return TrueCond()
+        self._depth += 1
+        self._peak = max(self._peak, self._depth)
+        try:
+            return self._combine(key, value, vpos)
+        finally:
+            self._depth -= 1
 
     def _combine(self, key: str, value: Any, vpos: Pos) -> Cond:
         if key == "not":
