@@ -26,6 +26,8 @@ from ._yaml import LocDict, LocList, Pos
 from .errors import Problem
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_NODES",
     "All",
     "AnyOf",
     "Cond",
@@ -194,6 +196,39 @@ def tests_of(cond: Cond) -> Iterator[Test]:
 
 # --- parsing and checking ------------------------------------------------------------------
 
+# Limits that keep a pack's conditions small enough to check, compile and explain quickly,
+# whatever the file says (each is a located pack error when exceeded).
+MAX_DEPTH = 32  # levels of all/any/not, named conditions included
+MAX_NODES = 5000  # tests and combinators of one condition once named conditions are expanded
+
+
+MAX_MESSAGE = 1000  # characters of one problem message; a quoted value never floods a log
+
+
+def clip(message: str) -> str:
+    """``message`` cut to :data:`MAX_MESSAGE` characters (the cut marked with …)."""
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+
+
+def expanded_size(cond: Cond) -> int:
+    """The node count of ``cond`` with shared sub-trees counted at every use (no expansion)."""
+    memo: dict[int, int] = {}
+
+    def size(c: Cond) -> int:
+        known = memo.get(id(c))
+        if known is not None:
+            return known
+        if isinstance(c, All | AnyOf):
+            n = 1 + sum(size(part) for part in c.parts)
+        elif isinstance(c, Not):
+            n = 1 + size(c.part)
+        else:
+            n = 1
+        memo[id(c)] = n
+        return n
+
+    return size(cond)
+
 
 def _suggest(word: object, choices: Any) -> str:
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
@@ -211,16 +246,29 @@ class ConditionParser:
     # Named sets of values (pack.yaml ``sets``): name -> (fact, values)
     sets: Mapping[str, tuple[str, frozenset[Any]]] = field(default_factory=dict)
     _resolving: list[str] = field(default_factory=list)
+    # Named conditions resolve once and are shared, never re-expanded: a define used twice by
+    # the next one, thirty levels deep, stays thirty trees (a DAG), not 2**30 copies.
     _resolved: dict[str, Cond] = field(default_factory=dict)
+    _height: dict[str, int] = field(default_factory=dict)
+    _too_large: set[str] = field(default_factory=set)
+    _depth: int = 0
+    _peak: int = 0
+    tainted: bool = False  # the last tree used a named condition already reported too large
+
+    def share(self, other: ConditionParser) -> None:
+        """Use the named conditions ``other`` already resolved (and reported on)."""
+        self._resolved = other._resolved
+        self._height = other._height
+        self._too_large = other._too_large
 
     def problem(self, pos: Pos, code: str, message: str) -> None:
-        self.problems.append(Problem(self.path, pos[0], pos[1], code, message))
+        self.problems.append(Problem(self.path, pos[0], pos[1], code, clip(message)))
 
     def parse(self, raw: Any, pos: Pos) -> Cond:
         """Parse one condition; on any problem the result is still a tree (``TrueCond``)."""
         if isinstance(raw, LocList):
-            # A bare list is an implicit ``all``.
-            return All(tuple(self.parse(item, raw.pos_of(i)) for i, item in enumerate(raw)))
+            # A bare list is an implicit ``all``, and nests like one.
+            return self._nested("all", raw, pos, pos)
         if not isinstance(raw, Mapping) or not raw:
             self.problem(
                 pos,
@@ -237,17 +285,8 @@ class ConditionParser:
         return parts[0] if len(parts) == 1 else All(tuple(parts))
 
     def _parse_entry(self, key: str, value: Any, kpos: Pos, vpos: Pos) -> Cond:
-        if key in ("all", "any"):
-            if not isinstance(value, list) or not value:
-                self.problem(vpos, "bad-condition", f"'{key}' takes a non-empty list of conditions")
-                return TrueCond()
-            items = tuple(
-                self.parse(item, value.pos_of(i) if isinstance(value, LocList) else vpos)
-                for i, item in enumerate(value)
-            )
-            return All(items) if key == "all" else AnyOf(items)
-        if key == "not":
-            return Not(self.parse(value, vpos))
+        if key in ("all", "any", "not"):
+            return self._nested(key, value, kpos, vpos)
         if key == "use":
             return self._use(value, vpos)
         if key not in self.types:
@@ -255,6 +294,34 @@ class ConditionParser:
             self.problem(kpos, "unknown-fact", f"no fact {key!r} in the project model{hint}")
             return TrueCond()
         return self._parse_test(key, value, kpos, vpos)
+
+    def _nested(self, key: str, value: Any, kpos: Pos, vpos: Pos) -> Cond:
+        if self._depth >= MAX_DEPTH:
+            self.problem(
+                kpos,
+                "too-deep",
+                f"conditions nest at most {MAX_DEPTH} levels of all/any/not (named "
+                "conditions included); split this one into simpler rules",
+            )
+            return TrueCond()
+        self._depth += 1
+        self._peak = max(self._peak, self._depth)
+        try:
+            return self._combine(key, value, vpos)
+        finally:
+            self._depth -= 1
+
+    def _combine(self, key: str, value: Any, vpos: Pos) -> Cond:
+        if key == "not":
+            return Not(self.parse(value, vpos))
+        if not isinstance(value, list) or not value:
+            self.problem(vpos, "bad-condition", f"'{key}' takes a non-empty list of conditions")
+            return TrueCond()
+        items = tuple(
+            self.parse(item, value.pos_of(i) if isinstance(value, LocList) else vpos)
+            for i, item in enumerate(value)
+        )
+        return All(items) if key == "all" else AnyOf(items)
 
     def _use(self, name: Any, pos: Pos) -> Cond:
         if not isinstance(name, str) or name not in self.definitions:
@@ -264,7 +331,20 @@ class ConditionParser:
                 pos, "unknown-definition", f"no named condition {name!r}{hint} (defined: {known})"
             )
             return TrueCond()
+        if name in self._too_large:
+            self.tainted = True
+            return TrueCond()
         if name in self._resolved:
+            height = self._height.get(name, 0)
+            if self._depth + height > MAX_DEPTH:
+                self.problem(
+                    pos,
+                    "too-deep",
+                    f"named condition {name!r} nests {height} levels of all/any/not and is "
+                    f"used {self._depth} levels deep; conditions nest at most {MAX_DEPTH}",
+                )
+                return TrueCond()
+            self._peak = max(self._peak, self._depth + height)
             return self._resolved[name]
         if name in self._resolving:
             chain = " -> ".join([*self._resolving, name])
@@ -272,8 +352,23 @@ class ConditionParser:
             return TrueCond()
         self._resolving.append(name)
         raw = self.definitions[name]
+        outer_peak, self._peak = self._peak, self._depth
+        outer_tainted, self.tainted = self.tainted, False
         cond = self.parse(raw, getattr(raw, "start", pos))
+        self._height[name] = self._peak - self._depth
+        self._peak = max(outer_peak, self._peak)
         self._resolving.pop()
+        if self.tainted or expanded_size(cond) > MAX_NODES:
+            if not self.tainted:  # built on one already reported: no cascade
+                self.problem(
+                    getattr(raw, "start", pos),
+                    "too-large",
+                    f"named condition {name!r} expands to more than {MAX_NODES} tests and "
+                    "combinators; share less or split the rule",
+                )
+            self._too_large.add(name)
+            cond = TrueCond()
+        self.tainted = outer_tainted or name in self._too_large
         self._resolved[name] = cond
         return cond
 
@@ -487,6 +582,33 @@ def _decimal(raw: Any) -> Decimal | None:
 # --- compiling -----------------------------------------------------------------------------
 
 
+_CHUNK = 16  # parts of one all/any written in one expression
+_NEST = 48  # brackets an inlined part may nest (Python's parser stops at 200)
+
+
+def _grouped(cond: All | AnyOf) -> All | AnyOf:
+    """``cond`` with its parts in groups of at most ``_CHUNK`` (same value, shallower code)."""
+    kind = type(cond)
+    parts = cond.parts
+    while len(parts) > _CHUNK:
+        parts = tuple(
+            kind(parts[i : i + _CHUNK]) if len(parts[i : i + _CHUNK]) > 1 else parts[i]
+            for i in range(0, len(parts), _CHUNK)
+        )
+    return kind(parts)
+
+
+def _nesting(source: str) -> int:
+    depth = peak = 0
+    for ch in source:
+        if ch == "(":
+            depth += 1
+            peak = max(peak, depth)
+        elif ch == ")":
+            depth -= 1
+    return peak
+
+
 class ConditionCompiler:
     """Compiles checked trees into one Python module of plain functions, once per pack."""
 
@@ -494,6 +616,7 @@ class ConditionCompiler:
         self._consts: dict[str, Any] = {}
         self._const_ids: dict[tuple[type, Any], str] = {}
         self._temps = 0
+        self._helpers = 0
         self._functions: list[str] = []
 
     def _const(self, value: Any) -> str:
@@ -510,7 +633,12 @@ class ConditionCompiler:
         return f"_t{self._temps}"
 
     def expr(self, cond: Cond) -> str:
-        """Python source for a three-valued expression over ``p`` (the project)."""
+        """Python source for a three-valued expression over ``p`` (the project).
+
+        The source never nests deeper than about ``_CHUNK + _NEST`` brackets, whatever the
+        tree: double negations cancel, long all/any lists are grouped (Kleene and/or are
+        associative) and a part nested too deep becomes a helper function of its own.
+        """
         if isinstance(cond, TrueCond):
             return "True"
         if isinstance(cond, Known):
@@ -519,19 +647,32 @@ class ConditionCompiler:
         if isinstance(cond, Test):
             return self._test(cond)
         if isinstance(cond, Not):
+            if isinstance(cond.part, Not):
+                return self.expr(cond.part.part)
             t = self._temp()
-            return f"(None if ({t} := {self.expr(cond.part)}) is None else not {t})"
+            return f"(None if ({t} := {self._bounded(cond.part)}) is None else not {t})"
         if isinstance(cond, All | AnyOf):
-            if len(cond.parts) == 1:
-                return self.expr(cond.parts[0])
+            parts = _grouped(cond).parts
+            if len(parts) == 1:
+                return self.expr(parts[0])
             stop = "False" if isinstance(cond, All) else "True"
             done = "True" if isinstance(cond, All) else "False"
-            temps = [self._temp() for _ in cond.parts]
+            temps = [self._temp() for _ in parts]
             tail = f"(None if ({' or '.join(f'{t} is None' for t in temps)}) else {done})"
-            for t, part in reversed(list(zip(temps, cond.parts, strict=True))):
-                tail = f"({stop} if ({t} := {self.expr(part)}) is {stop} else {tail})"
+            for t, part in reversed(list(zip(temps, parts, strict=True))):
+                tail = f"({stop} if ({t} := {self._bounded(part)}) is {stop} else {tail})"
             return tail
         raise TypeError(f"not a condition: {cond!r}")  # pragma: no cover
+
+    def _bounded(self, cond: Cond) -> str:
+        """``expr(cond)``, moved into a helper function when it nests too deep to inline."""
+        source = self.expr(cond)
+        if _nesting(source) <= _NEST:
+            return source
+        self._helpers += 1
+        name = f"_h{self._helpers}"
+        self._functions.append(f"def {name}(p):\n    return {source}\n")
+        return f"{name}(p)"
 
     def _test(self, t: Test) -> str:
         fact = f"p.{t.fact}"
@@ -596,7 +737,7 @@ class ConditionCompiler:
                 return body(c.part, indent)
             if isinstance(c, All | AnyOf):
                 lines = []
-                for part in c.parts:
+                for part in _grouped(c).parts:
                     leaf = part
                     while isinstance(leaf, Not):
                         leaf = leaf.part
@@ -605,7 +746,7 @@ class ConditionCompiler:
                     elif isinstance(leaf, All | AnyOf):
                         inner = body(part, indent + "    ")
                         if inner:
-                            lines.append(f"{indent}if {self.expr(part)} is None:")
+                            lines.append(f"{indent}if {self._bounded(part)} is None:")
                             lines.extend(inner)
                 return lines
             return []  # Known and TrueCond are never unknown

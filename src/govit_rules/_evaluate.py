@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 from ._compact import finding_row
 from ._fused import build_status_function
 from ._input import facts_after, unknown_documents, validate_project
+from ._message import MessageTemplate
 from ._model import Project
-from ._pack import CompiledPack, CompiledRule, MessageTemplate
+from ._pack import CompiledPack, CompiledRule
 from ._schema import ACTIONS
 from ._verdict import (
     AlternativeReading,

@@ -8,9 +8,7 @@ pack is immutable, holds no global state and is safe to share between threads.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,13 +16,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import jinja2
-import jinja2.meta
 from pydantic import ValidationError
 
 from ._calendar import WorkdayCalendar
 from ._citation import Citation
 from ._conditions import (
+    MAX_NODES,
     Cond,
     ConditionCompiler,
     ConditionParser,
@@ -32,11 +29,14 @@ from ._conditions import (
     Known,
     Test,
     TrueCond,
+    clip,
     describe_test,
+    expanded_size,
     fact_types,
     facts_of,
     tests_of,
 )
+from ._message import MessageTemplate, TemplateSyntaxError
 from ._model import Project, Stage
 from ._schema import (
     ArticlesFile,
@@ -50,6 +50,9 @@ from ._yaml import LocDict, load_yaml_cached, locate
 from .errors import PackError, PackNotFoundError, Problem
 
 __all__ = ["CompiledPack", "CompiledRule", "DeadlineSpec", "load_pack"]
+
+# The largest shipped pack file is 16 KB; a pack file above this is a mistake or an attack.
+MAX_FILE_BYTES = 1_000_000
 
 _KIND_KEYS: dict[str, tuple[set[str], set[str]]] = {
     # kind: (required keys, allowed optional keys) beyond the common ones
@@ -76,58 +79,6 @@ _COMMON = {
     "alternative",
 }
 _KIND_SPECIFIC = {k for req, opt in _KIND_KEYS.values() for k in req | opt}
-
-
-def _finalize(value: Any) -> Any:
-    # An unknown fact shows as "?" in a message, never as "None".
-    return "?" if value is None else value
-
-
-_SIMPLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-
-
-class MessageTemplate:
-    """A Jinja2 message template; plain ``{{ name }}`` substitutions skip Jinja's runtime.
-
-    Most messages only show a few facts; rendering those by splitting the text once is
-    twenty times cheaper than a Jinja2 render and gives the same text.
-    """
-
-    __slots__ = ("_parts", "_template", "source")
-
-    def __init__(self, source: str, env: jinja2.Environment) -> None:
-        self.source = source
-        self._parts = self.simple_parts(source)
-        # Only templates that need Jinja2's language are compiled by it (raising
-        # TemplateSyntaxError here, at load time).
-        self._template = env.from_string(source) if self._parts is None else None
-
-    @staticmethod
-    def simple_parts(source: str) -> tuple[str, ...] | None:
-        if "{%" in source or "{#" in source:
-            return None
-        pieces = _SIMPLE.split(source)
-        if any("{{" in piece or "}}" in piece for piece in pieces[::2]):
-            return None
-        return tuple(pieces)
-
-    @property
-    def names(self) -> frozenset[str]:
-        return frozenset(self._parts[1::2]) if self._parts is not None else frozenset()
-
-    def render(self, ctx: Mapping[str, Any]) -> str:
-        parts = self._parts
-        if parts is None:
-            assert self._template is not None
-            return self._template.render(ctx)
-        out = []
-        for i, piece in enumerate(parts):
-            if i % 2:
-                value = ctx.get(piece)
-                out.append("?" if value is None else str(value))
-            else:
-                out.append(piece)
-        return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +283,8 @@ class _Loader:
         self.hasher = hashlib.sha256()
         self.types = fact_types()
         self.sets: dict[str, tuple[str, frozenset[Any]]] = {}
+        # Articles cited by rules that failed to load: not reported as uncovered on top.
+        self.unloaded_cites: set[int] = set()
 
     def rel(self, path: Path) -> str:
         try:
@@ -346,7 +299,7 @@ class _Loader:
                 pos[0],
                 pos[1],
                 code,
-                message,
+                clip(message),
             )
         )
 
@@ -354,6 +307,15 @@ class _Loader:
 
     def parse(self, path: Path) -> Any:
         try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                self.problem(
+                    path,
+                    (0, 0),
+                    "too-large",
+                    f"the file has {size} bytes; a pack file has at most {MAX_FILE_BYTES}",
+                )
+                return None
             raw_bytes = path.read_bytes()
         except OSError as exc:
             self.problem(path, (0, 0), "parse", f"cannot read: {exc}")
@@ -367,6 +329,8 @@ class _Loader:
             return None
         data, problems = load_yaml_cached(self.rel(path), text)
         self.problems.extend(problems)
+        if data is None and not problems:
+            self.problem(path, (1, 1), "empty-file", "the file is empty; it must hold a mapping")
         return data
 
     # -- shape -------------------------------------------------------------------------------
@@ -426,6 +390,20 @@ def _inner_model(ann: Any) -> Any:
     return None
 
 
+def _raw_articles(rule: Any) -> Iterator[int]:
+    """The article numbers a rule that failed its shape check still names."""
+    if not isinstance(rule, Mapping):
+        return
+    cites = [rule.get("cite")]
+    also = rule.get("also_cite")
+    if isinstance(also, list):
+        cites.extend(also)
+    for c in cites:
+        article = c.get("article") if isinstance(c, Mapping) else None
+        if isinstance(article, int) and not isinstance(article, bool):
+            yield article
+
+
 def _rule_files(root: Path) -> list[Path]:
     rules_dir = root / "rules"
     if not rules_dir.is_dir():
@@ -476,9 +454,27 @@ def load_pack(path: str | Path) -> CompiledPack:
         if rf is not None:
             for i, spec in enumerate(rf.rules):
                 rule_specs.append((p, raw["rules"][i], spec, i))
+        elif isinstance(raw, Mapping) and isinstance(raw.get("rules"), list):
+            # The file's problems are reported; its sound rules still load, so one bad rule
+            # does not turn every article its neighbours encode into an "uncovered" one.
+            for i, item in enumerate(raw["rules"]):
+                try:
+                    rule_specs.append((p, item, RuleSpec.model_validate(item), i))
+                except ValidationError:
+                    ld.unloaded_cites.update(_raw_articles(item))
 
     if meta is None or articles_file is None:
         raise PackError(f"rule pack {root.name} has {len(ld.problems)} problem(s)", ld.problems)
+
+    doc = meta.document
+    if doc.in_force_until is not None and doc.in_force_until < doc.in_force_from:
+        ld.problem(
+            pack_path,
+            locate(pack_raw, ("document", "in_force_until")),
+            "bad-value",
+            f"document.in_force_until {doc.in_force_until} is before in_force_from "
+            f"{doc.in_force_from}; the pack would never be in force",
+        )
 
     # resolve + typecheck
     authorities = {a.id: (a.zh, a.en) for a in meta.authorities}
@@ -490,28 +486,26 @@ def load_pack(path: str | Path) -> CompiledPack:
     ld.sets = _named_sets(ld, pack_path, pack_raw, meta)
 
     compiler = ConditionCompiler()
-    env = jinja2.Environment(
-        autoescape=False, undefined=jinja2.ChainableUndefined, finalize=_finalize
-    )
+    # Named conditions are resolved once, here, and reported in pack.yaml (even when no rule
+    # uses them); the rules share the resolved trees.
+    defines = ConditionParser(ld.rel(pack_path), ld.problems, definitions, ld.types, ld.sets)
+    for name in definitions:
+        defines.parse(
+            {"use": name}, getattr(pack_raw.get("define"), "pos_of_key", lambda k: (0, 0))(name)
+        )
     seen_ids: dict[str, str] = {}
     prepared: list[dict[str, Any]] = []
     for p, raw, spec, _i in rule_specs:
         prepared_rule = _prepare_rule(
-            ld, p, raw, spec, definitions, authorities, documents, routes, env, seen_ids
+            ld, p, raw, spec, defines, authorities, documents, routes, seen_ids
         )
         if prepared_rule is not None:
             if spec.alternative is not None:
                 prepared_rule["_alternative"] = _prepare_alternative(
-                    ld, p, raw, spec, definitions, authorities, documents, routes, env
+                    ld, p, raw, spec, defines, authorities, documents, routes
                 )
             prepared.append(prepared_rule)
     _check_exempts(ld, prepared)
-    # named conditions are checked even when no rule uses them
-    parser = ConditionParser(ld.rel(pack_path), ld.problems, definitions, ld.types, ld.sets)
-    for name in definitions:
-        parser.parse(
-            {"use": name}, getattr(pack_raw.get("define"), "pos_of_key", lambda k: (0, 0))(name)
-        )
 
     # cite
     articles = _check_articles(ld, articles_path, articles_raw, articles_file, prepared)
@@ -697,11 +691,10 @@ def _prepare_rule(
     path: Path,
     raw: LocDict,
     spec: RuleSpec,
-    definitions: Any,
+    defines: ConditionParser,
     authorities: Mapping[str, Any],
     documents: Mapping[str, Any],
     routes: Mapping[str, Any],
-    env: jinja2.Environment,
     seen_ids: dict[str, str],
 ) -> dict[str, Any] | None:
     rel = ld.rel(path)
@@ -733,13 +726,25 @@ def _prepare_rule(
             f"{key!r} does not belong in a {spec.kind} rule; it takes: {allowed}",
         )
 
-    parser = ConditionParser(rel, ld.problems, definitions, ld.types, ld.sets)
+    parser = ConditionParser(rel, ld.problems, defines.definitions, ld.types, ld.sets)
+    parser.share(defines)
 
     def cond(key: str) -> Cond:
         value = raw.get(key)
         if value is None:
             return TrueCond()
-        return parser.parse(value, raw.pos_of_value(key))
+        parser.tainted = False
+        tree = parser.parse(value, raw.pos_of_value(key))
+        if not parser.tainted and expanded_size(tree) > MAX_NODES:
+            ld.problem(
+                path,
+                raw.pos_of_value(key),
+                "too-large",
+                f"{key} expands to more than {MAX_NODES} tests and combinators "
+                "(named conditions counted at every use); split the rule",
+            )
+            return TrueCond()
+        return tree
 
     when = cond("when")
     main: Cond = TrueCond()
@@ -877,28 +882,9 @@ def _prepare_rule(
         )
     )
 
-    def template(text: str, key: str) -> MessageTemplate | str:
-        if "{{" not in text and "{%" not in text:
-            return text
-        try:
-            return MessageTemplate(text, env)
-        except jinja2.TemplateSyntaxError as exc:
-            ld.problem(
-                path, here("message", key), "bad-template", f"message template: {exc.message}"
-            )
-            return text
-
-    msg_zh = template(spec.message.zh, "zh")
-    msg_en = template(spec.message.en, "en")
-    names: set[str] = set()
-    for text in (spec.message.zh, spec.message.en):
-        if "{{" in text or "{%" in text:
-            simple = MessageTemplate.simple_parts(text)
-            if simple is not None:
-                names.update(simple[1::2])
-                continue
-            with contextlib.suppress(jinja2.TemplateSyntaxError):
-                names |= jinja2.meta.find_undeclared_variables(env.parse(text))
+    msg_zh = _template(ld, path, raw, spec.kind, spec.message.zh, "zh")
+    msg_en = _template(ld, path, raw, spec.kind, spec.message.en, "en")
+    names = {n for m in (msg_zh, msg_en) if isinstance(m, MessageTemplate) for n in m.names}
     del before  # a rule with problems is still returned, so its citations count in the index
     return {
         "id": spec.id,
@@ -935,11 +921,10 @@ def _prepare_alternative(
     path: Path,
     raw: LocDict,
     spec: RuleSpec,
-    definitions: Any,
+    defines: ConditionParser,
     authorities: Mapping[str, Any],
     documents: Mapping[str, Any],
     routes: Mapping[str, Any],
-    env: Any,
 ) -> dict[str, Any] | None:
     """The rule as its alternative reading has it: the same rule with the keys it changes."""
     assert spec.alternative is not None
@@ -980,9 +965,7 @@ def _prepare_alternative(
                 f"alternative reading: {err['msg']}",
             )
         return None
-    return _prepare_rule(
-        ld, path, merged, alt_spec, definitions, authorities, documents, routes, env, {}
-    )
+    return _prepare_rule(ld, path, merged, alt_spec, defines, authorities, documents, routes, {})
 
 
 def _named_sets(
@@ -1028,6 +1011,57 @@ def _check_exempts(ld: _Loader, prepared: list[dict[str, Any]]) -> None:
                     f"{target!r} is {'a ' + kind + ' rule' if kind else 'no rule id'}"
                     f"{_suggest(target, [k for k, v in kinds.items() if v not in ('scope', 'exemption')])}",
                 )
+
+
+# The values the evaluator hands a message besides the project's facts, by rule kind.
+_COMPUTED = {
+    "deadline": ("due", "earliest", "latest", "anchor_date", "done_date"),
+    "documents": ("missing_documents",),
+}
+
+
+def _template(
+    ld: _Loader, path: Path, raw: LocDict, kind: str, text: str, lang: str
+) -> MessageTemplate | str:
+    """Parse and check one message template; a fault is a located ``bad-template`` problem."""
+    if "{" not in text:
+        return text
+    pos = locate(raw, ("message", lang))
+    try:
+        tpl = MessageTemplate(text)
+    except TemplateSyntaxError as exc:
+        ld.problem(
+            path, pos, "bad-template", f"message.{lang}, at character {exc.offset}: {exc.message}"
+        )
+        return text
+    if not tpl.name_offsets:
+        return text
+    computed = _COMPUTED.get(kind, ())
+    allowed = set(ld.types) | {"status", *computed}
+    for name, offset in tpl.name_offsets:
+        if name not in allowed:
+            from ._conditions import _suggest
+
+            shown = name if len(name) <= 40 else name[:39] + "…"
+            owner = next((k for k, names in _COMPUTED.items() if name in names), None)
+            if owner is not None:
+                ld.problem(
+                    path,
+                    pos,
+                    "bad-template",
+                    f"message.{lang}, at character {offset}: {name!r} is computed only "
+                    f"for a {owner} rule, and this is {'an' if kind[0] in 'aeiou' else 'a'} {kind} rule",
+                )
+                continue
+            ld.problem(
+                path,
+                pos,
+                "bad-template",
+                f"message.{lang}, at character {offset}: unknown name {shown!r}"
+                f"{_suggest(shown, sorted(allowed))}; a message may show project facts, status"
+                + (f" and, in a {kind} rule, {', '.join(computed)}" if computed else ""),
+            )
+    return tpl
 
 
 def _prepare_deadline(ld: _Loader, path: Path, raw: LocDict, spec: RuleSpec) -> dict[str, Any]:
@@ -1136,15 +1170,15 @@ def _check_articles(
                 )
     if specs:
         top = max(specs)
+        # ``top`` is at most MAX_ARTICLE (the schema bounds it), so this range is small.
         missing = [n for n in range(1, top + 1) if n not in specs]
         if missing:
             ld.problem(
                 path,
                 locate(raw, ("articles",)),
                 "missing-article",
-                "the index skips article(s) "
-                + ", ".join(map(str, missing))
-                + "; every article of the regulation must be indexed",
+                f"the index skips article(s) {_spans(missing)}; "
+                "every article of the regulation must be indexed",
             )
 
     citing: dict[int, list[str]] = {}
@@ -1182,7 +1216,7 @@ def _check_articles(
     out: dict[int, ArticleInfo] = {}
     for n, (a, i) in sorted(specs.items()):
         rules = tuple(citing.get(n, ()))
-        if not rules and not a.not_checkable:
+        if not rules and not a.not_checkable and n not in ld.unloaded_cites:
             ld.problem(
                 path,
                 locate(raw, ("articles", i)),
@@ -1198,6 +1232,20 @@ def _check_articles(
             )
         out[n] = _info(a, rules)
     return out
+
+
+def _spans(numbers: list[int], shown: int = 20) -> str:
+    """Sorted numbers as short spans (``2-9, 12``), at most ``shown`` of them then a count."""
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and spans[-1][1] == n - 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    text = [str(a) if a == b else f"{a}-{b}" for a, b in spans[:shown]]
+    if len(spans) > shown:
+        text.append(f"and {len(spans) - shown} more")
+    return ", ".join(text)
 
 
 def _info(a: ArticleSpec, rules: tuple[str, ...]) -> ArticleInfo:

@@ -8,7 +8,7 @@ also give the JSON Schemas that editors use to validate and autocomplete pack fi
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -57,6 +57,15 @@ Action = Literal[
 Kind = Literal["scope", "prohibition", "obligation", "documents", "route", "deadline", "exemption"]
 
 
+# Bounds on numbers in pack files: a regulation has at most 999 articles and 99 chapters,
+# paragraphs (款), items (项) or sub-items (目) in one place. Nothing is sized from a larger
+# number, and a mistyped one is a located error instead of a gigabyte range.
+MAX_ARTICLE = 999
+MAX_PART = 99
+_Part = Annotated[int, Field(ge=1, le=MAX_PART)]
+_Count = Annotated[int, Field(ge=0, le=MAX_PART)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -71,10 +80,10 @@ class Text(_Strict):
 class CiteSpec(_Strict):
     """A structured citation: article, paragraph (款), item (项), sub-item (目)."""
 
-    article: int = Field(ge=1)
-    paragraph: int | None = Field(default=None, ge=1)
-    item: int | None = Field(default=None, ge=1)
-    sub_item: int | None = Field(default=None, ge=1)
+    article: int = Field(ge=1, le=MAX_ARTICLE)
+    paragraph: int | None = Field(default=None, ge=1, le=MAX_PART)
+    item: int | None = Field(default=None, ge=1, le=MAX_PART)
+    sub_item: int | None = Field(default=None, ge=1, le=MAX_PART)
 
 
 class DocumentMeta(_Strict):
@@ -141,17 +150,17 @@ class PackFile(_Strict):
 
 
 class Chapter(_Strict):
-    number: int = Field(ge=1)
+    number: int = Field(ge=1, le=MAX_PART)
     title: Text
     damaged: str | None = None
 
 
 class ArticleSpec(_Strict):
-    article: int = Field(ge=1)
-    chapter: int | None = Field(default=None, ge=1)
+    article: int = Field(ge=1, le=MAX_ARTICLE)
+    chapter: int | None = Field(default=None, ge=1, le=MAX_PART)
     title: Text
-    paragraphs: int = Field(default=1, ge=1)
-    items: dict[int, int] = {}
+    paragraphs: int = Field(default=1, ge=1, le=MAX_PART)
+    items: dict[_Part, _Count] = {}
     not_checkable: str | None = Field(default=None, min_length=3)
     damaged: str | None = None
 
@@ -171,10 +180,11 @@ class Step(_Strict):
 class PeriodSpec(_Strict):
     """Exactly one of days, working_days, months, years."""
 
-    days: int | None = Field(default=None, ge=0)
-    working_days: int | None = Field(default=None, ge=1)
-    months: int | None = Field(default=None, ge=1)
-    years: int | None = Field(default=None, ge=1)
+    # A century at most: longer periods are typing mistakes and would leave the calendar.
+    days: int | None = Field(default=None, ge=0, le=36_600)
+    working_days: int | None = Field(default=None, ge=1, le=25_000)
+    months: int | None = Field(default=None, ge=1, le=1_200)
+    years: int | None = Field(default=None, ge=1, le=100)
 
     @model_validator(mode="after")
     def _one_unit(self) -> PeriodSpec:
@@ -209,9 +219,9 @@ class WindowSpec(_Strict):
 
 class ByDateSpec(_Strict):
     month: int = Field(ge=1, le=12)
-    day: int | Literal["last"] = "last"
+    day: Annotated[int, Field(ge=1, le=31)] | Literal["last"] = "last"
     year: str
-    offset: int = 0
+    offset: int = Field(default=0, ge=-10, le=10)
 
 
 class DocumentChoice(_Strict):
