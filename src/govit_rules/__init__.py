@@ -51,6 +51,7 @@ from .errors import (
     ReteEncodingError,
     ReteUnavailableError,
     UnknownJurisdictionError,
+    VerdictDetachedError,
 )
 
 __version__ = "0.1.0"
@@ -84,6 +85,7 @@ __all__ = [
     "UnitType",
     "UnknownJurisdictionError",
     "Verdict",
+    "VerdictDetachedError",
     "WorkdayCalendar",
     "__version__",
     "evaluate",

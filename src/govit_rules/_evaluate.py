@@ -33,6 +33,7 @@ from ._verdict import (
     Status,
     Text,
     Verdict,
+    VerdictOrigin,
 )
 from .errors import Problem, ProjectValidationError
 
@@ -155,6 +156,13 @@ def evaluate_pack(
     as_of: date | None = None,
 ) -> Verdict:
     p = validate_project(project)
+    verdict = _evaluate_pack(pack, p, as_of)
+    # The verdict remembers what it judged, so that it can say what would change it.
+    object.__setattr__(verdict, "__pydantic_private__", {"_origin": VerdictOrigin(pack, p)})
+    return verdict
+
+
+def _evaluate_pack(pack: CompiledPack, p: Project, as_of: date | None) -> Verdict:
     on = as_of or date.today()
     ctx = _Ctx(pack, p, on)
     info = pack._info

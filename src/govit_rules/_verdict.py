@@ -7,13 +7,17 @@ approves?", "when is the budget review due?").
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from ._citation import Citation
+
+if TYPE_CHECKING:
+    from ._counterfactual import Counterfactual
 
 __all__ = [
     "ApplicabilityResult",
@@ -29,6 +33,7 @@ __all__ = [
     "RouteStepResult",
     "Status",
     "Verdict",
+    "VerdictOrigin",
 ]
 
 
@@ -180,8 +185,37 @@ class ApplicabilityResult(_Out):
     missing_facts: list[str] = []
 
 
+def _detached() -> None:
+    return None
+
+
+class VerdictOrigin:
+    """The pack and validated project a verdict was computed from.
+
+    Kept so that the verdict can say what would change it; it takes no part in the JSON,
+    in equality (two verdicts with the same content are equal) or in pickling.
+    """
+
+    __slots__ = ("pack", "project")
+
+    def __init__(self, pack: Any, project: Any) -> None:
+        self.pack = pack
+        self.project = project
+
+    def __eq__(self, other: object) -> bool:
+        return other is None or isinstance(other, VerdictOrigin)
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return _detached, ()
+
+
 class Verdict(_Out):
     """The full answer of one pack for one project at one date."""
+
+    _origin: VerdictOrigin | None = PrivateAttr(default=None)
 
     pack: PackInfo
     as_of: date
@@ -260,5 +294,31 @@ class Verdict(_Out):
                 return d
         raise KeyError(rule_id)
 
-    def to_json(self, *, indent: int | None = None) -> str:
-        return self.model_dump_json(indent=indent)
+    def counterfactuals(self, rules: Collection[str] | None = None) -> list[Counterfactual]:
+        """The nearest changes of the project's facts that would change this verdict.
+
+        For each decisive finding, approval route and deadline; each one cites the
+        threshold, period or exception it crosses and was verified by evaluating the
+        changed project (see docs/explain.md). ``rules`` limits them to those rule ids
+        (and the approval routes they belong to).
+        """
+        from ._counterfactual import counterfactuals
+        from .errors import VerdictDetachedError
+
+        origin = self._origin
+        if origin is None:
+            raise VerdictDetachedError(
+                "this verdict does not know its pack and project (it was read from JSON or "
+                "unpickled); evaluate the project again to ask what would change it"
+            )
+        return counterfactuals(origin.pack, origin.project, self, rules)
+
+    def to_json(self, *, indent: int | None = None, counterfactuals: bool = False) -> str:
+        """Stable JSON; with ``counterfactuals``, a ``counterfactuals`` section is added."""
+        if not counterfactuals:
+            return self.model_dump_json(indent=indent)
+        import json
+
+        data = self.model_dump(mode="json")
+        data["counterfactuals"] = [c.model_dump(mode="json") for c in self.counterfactuals()]
+        return json.dumps(data, ensure_ascii=False, indent=indent)

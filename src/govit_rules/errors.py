@@ -9,7 +9,8 @@ Every exception derives from :class:`GovitRulesError`, so a caller can catch one
     ├── PackNotFoundError         no pack is in force at the requested date, or no pack folder
     ├── CitationSyntaxError       a citation string could not be parsed (also a ValueError)
     ├── ReteUnavailableError      durable-rules is missing (the [rete] extra; not on Python 3.13)
-    └── ReteEncodingError         a value cannot be carried exactly into durable-rules
+    ├── ReteEncodingError         a value cannot be carried exactly into durable-rules
+    └── VerdictDetachedError      a verdict read back from JSON cannot say what would change it
 
 Problems are collected, never thrown one at a time: a broken pack reports all its problems
 as ``path:line:col: code: message`` lines in one error.
@@ -29,6 +30,7 @@ __all__ = [
     "ReteEncodingError",
     "ReteUnavailableError",
     "UnknownJurisdictionError",
+    "VerdictDetachedError",
 ]
 
 
@@ -89,3 +91,7 @@ class ReteUnavailableError(GovitRulesError, ImportError):
 
 class ReteEncodingError(GovitRulesError, ValueError):
     """A project value cannot be carried exactly in durable-rules' int64 numbers."""
+
+
+class VerdictDetachedError(GovitRulesError, LookupError):
+    """A verdict that no longer knows its pack and project (read from JSON, unpickled)."""
