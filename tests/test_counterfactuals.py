@@ -15,6 +15,7 @@ from govit_rules._boundaries import boundaries, first_on_side
 from govit_rules._counterfactual import Counterfactual, apply_changes
 from govit_rules._whatif import parse_assignments, what_if
 from govit_rules.errors import ProjectValidationError
+from helpers import run_cli
 
 ON = date(2026, 11, 25)
 DAZHOU = {
@@ -293,3 +294,98 @@ def test_the_first_value_on_a_side_is_one_grid_step_from_a_strict_boundary(
     fact: str, op: str, bound: Any, value: Any
 ) -> None:
     assert first_on_side(fact, op, bound) == value
+
+
+# --- the command line -----------------------------------------------------------------------
+
+PROHIBITED = "rulepacks/dazhou/examples/prohibited.yaml"
+COMPLIANT = "rulepacks/dazhou/examples/compliant.yaml"
+
+
+def test_explain_what_would_change_lists_the_exception_of_art_20_2_i_with_its_citation() -> None:
+    r = run_cli(
+        "explain",
+        PROHIBITED,
+        "-j",
+        "dazhou",
+        "--as-of",
+        "2026-11-25",
+        "--what-would-change",
+        "--article",
+        "20(2)(i)",
+    )
+    assert r.returncode == 0, r.stderr
+    assert "exception exempted_by_law false → true  ⇒  satisfied" in r.stdout
+    assert "cites Art. 20(2)(i)" in r.stdout
+
+
+def test_explain_what_would_change_in_json_gives_the_counterfactuals_as_data() -> None:
+    r = run_cli(
+        "explain",
+        COMPLIANT,
+        "-j",
+        "dazhou",
+        "--as-of",
+        "2026-11-25",
+        "-w",
+        "-r",
+        "budget-review.period",
+        "-f",
+        "json",
+    )
+    data = json.loads(r.stdout)
+    (cf,) = data["counterfactuals"]
+    assert cf["changes"] == [
+        {"fact": "budget_review_completed_on", "before": "2025-06-13", "after": "2025-06-21"}
+    ]
+    assert (cf["before"], cf["after"]) == ("met", "missed")
+
+
+def test_explain_what_would_change_takes_at_most_one_rule_selector() -> None:
+    r = run_cli("explain", COMPLIANT, "-j", "dazhou", "-w", "-r", "x", "-a", "10")
+    assert r.returncode == 64 and "at most one" in r.stderr
+
+
+def test_what_if_prints_the_route_diff_of_199_99() -> None:
+    r = run_cli(
+        "what-if",
+        COMPLIANT,
+        "-j",
+        "dazhou",
+        "--as-of",
+        "2026-11-25",
+        "--set",
+        "total_investment=199.99",
+        "--set",
+        "stage=approval",
+    )
+    assert r.returncode == 0, r.stderr
+    assert (
+        "project_approval: approval.tier-2 → mayor → approval.tier-1 → vice_mayor_for_finance"
+        in r.stdout
+    )
+
+
+def test_what_if_reports_every_bad_set_value_without_a_traceback() -> None:
+    r = run_cli(
+        "what-if",
+        COMPLIANT,
+        "-j",
+        "dazhou",
+        "--set",
+        "total_investmnt=1",
+        "--set",
+        "total_investment=-5",
+    )
+    assert r.returncode == 64
+    assert "did you mean 'total_investment'" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("what-if", COMPLIANT, "-j", "dazhou", "--set", "total_investment=-5")
+    assert r.returncode == 64 and "total_investment" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_boundaries_in_json_state_each_side_and_citation() -> None:
+    r = run_cli("boundaries", "-j", "dazhou", "-f", "json")
+    data = json.loads(r.stdout)
+    tier1 = next(b for b in data["boundaries"] if b["rule_id"] == "approval.tier-1")
+    assert (tier1["test"], tier1["included"]) == ("total_investment < 200", False)
+    assert [c["en"] for c in tier1["cites"]] == ["Art. 10(2)(i)", "Art. 62"]

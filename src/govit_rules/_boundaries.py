@@ -42,6 +42,7 @@ __all__ = [
     "rule_trees",
     "step_toward",
     "threshold_side",
+    "tidy",
 ]
 
 ORDER_OPS = frozenset(NUMERIC_OPS) | frozenset(DATE_OPS)
@@ -100,7 +101,14 @@ def first_on_side(fact: str, op: str, bound: Any) -> Any:
     base = exact.quantize(CENT, ROUND_CEILING if up else ROUND_FLOOR)
     if strict and base == exact:
         base += CENT if up else -CENT
-    return base.normalize() if base == base.to_integral_value() else base
+    return tidy(base)
+
+
+def tidy(value: Decimal) -> Decimal:
+    """A decimal without trailing zeros and never in exponent form (200, not 2E+2)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
 
 
 class Boundary(BaseModel):
@@ -180,6 +188,14 @@ def _period_side(rule: CompiledRule) -> Text:
             zh="期限日当天仍满足；期限日为法定休息日的，顺延至其后第一个工作日（民法典第二百零三条）。",
             en="The fixed day itself still meets it; a fixed day on a rest day moves to the "
             "next working day (Civil Code Art. 203).",
+        )
+    if spec.direction == "window":
+        return Text(
+            zh="起算日不计入（民法典第二百零一条）；窗口首日当天即满足，前一日为过早；窗口最后一日当天"
+            "仍满足，最后一日为法定休息日的顺延至其后第一个工作日（第二百零三条）。",
+            en="The start day is not counted (Civil Code Art. 201); the first day of the window "
+            "already meets it and the day before is too early; the last day still meets it, and "
+            "a last day on a rest day moves to the next working day (Art. 203).",
         )
     return Text(
         zh="起算日不计入（民法典第二百零一条），期间最后一日当天仍满足；按日、月、年计算的期间最后"

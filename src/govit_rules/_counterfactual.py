@@ -29,6 +29,7 @@ from ._boundaries import (
     rule_trees,
     step_toward,
     threshold_side,
+    tidy,
 )
 from ._conditions import (
     All,
@@ -244,6 +245,8 @@ def observe(v: Verdict, target: Target, name: str) -> str:
         return ", ".join(chosen) if chosen else "no route"
     from ._testing import _status_of
 
+    if v.applies is False:
+        return _status_of(v, name) or "out_of_scope"  # the regulation no longer applies
     return _status_of(v, name) or "not_evaluated"
 
 
@@ -258,7 +261,7 @@ def show_value(value: Any) -> str:
     if isinstance(value, frozenset | set | list | tuple):
         return "{" + ", ".join(sorted(show_value(x) for x in value)) + "}"
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+        return format(value.normalize(), "f")
     return str(value)
 
 
@@ -426,7 +429,7 @@ def _crossing(rule: CompiledRule, leaf: Test, p: Project) -> Crossing:
         included=(leaf.op in ("at_least", "at_most", "on_or_after", "on_or_before"))
         if ordered
         else None,
-        margin=now - rhs if ordered and numeric and now is not None else None,
+        margin=tidy(Decimal(now - rhs)) if ordered and numeric and now is not None else None,
         side=threshold_side(leaf, boundary) if ordered else None,
     )
 
