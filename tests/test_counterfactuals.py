@@ -389,3 +389,13 @@ def test_boundaries_in_json_state_each_side_and_citation() -> None:
     tier1 = next(b for b in data["boundaries"] if b["rule_id"] == "approval.tier-1")
     assert (tier1["test"], tier1["included"]) == ("total_investment < 200", False)
     assert [c["en"] for c in tier1["cites"]] == ["Art. 10(2)(i)", "Art. 62"]
+
+
+def test_a_rete_verdict_answers_with_the_same_counterfactuals_as_a_compiled_one() -> None:
+    pytest.importorskip("durable.engine", reason="durable-rules is not installed")
+    project = {**DAZHOU, "total_investment": 250}
+    rete = evaluate(project, "dazhou", as_of=ON, engine="rete")
+    compiled = evaluate(project, "dazhou", as_of=ON)
+    assert rete.counterfactuals(["approval.tier-2"]) == compiled.counterfactuals(
+        ["approval.tier-2"]
+    )

@@ -15,7 +15,7 @@ from ._evaluate import evaluate_pack, validate_project
 from ._model import Project
 from ._pack import CompiledPack, load_pack
 from ._registry import default_registry
-from ._verdict import Verdict
+from ._verdict import Verdict, VerdictOrigin
 
 __all__ = [
     "evaluate",
@@ -66,6 +66,14 @@ def evaluate(
         from ._rete import evaluate_rete  # type: ignore[import-not-found, unused-ignore]
 
         result: Verdict = evaluate_rete(compiled, project, as_of)
+        # Counterfactuals re-evaluate with the compiled pack, not the Rete run's shim.
+        origin = result._origin
+        if origin is not None:
+            object.__setattr__(
+                result,
+                "__pydantic_private__",
+                {"_origin": VerdictOrigin(compiled, origin.project)},
+            )
         return result
     if engine != "compiled":
         raise ValueError(f"unknown engine {engine!r}: use 'compiled' or 'rete'")
