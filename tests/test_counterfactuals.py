@@ -10,12 +10,19 @@ from typing import Any
 
 import pytest
 
-from govit_rules import Verdict, VerdictDetachedError, evaluate, get_pack
-from govit_rules._boundaries import boundaries, first_on_side
-from govit_rules._counterfactual import Counterfactual, apply_changes
-from govit_rules._whatif import parse_assignments, what_if
+from govit_rules import (
+    Verdict,
+    VerdictDetachedError,
+    boundaries,
+    evaluate,
+    get_pack,
+    what_if,
+)
+from govit_rules._boundaries import first_on_side
+from govit_rules._counterfactual import Counterfactual
+from govit_rules._whatif import parse_assignments
 from govit_rules.errors import ProjectValidationError
-from helpers import run_cli
+from helpers import MINI, run_cli
 
 ON = date(2026, 11, 25)
 DAZHOU = {
@@ -239,31 +246,34 @@ def test_bad_set_values_are_all_reported_with_a_did_you_mean() -> None:
 
 
 def test_what_if_shows_the_route_and_finding_changes_with_their_citations() -> None:
-    pack = get_pack("dazhou")
-    project = apply_changes(
-        evaluate(DAZHOU, "dazhou", as_of=ON)._origin.project,  # type: ignore[union-attr]
-        {"total_investment": Decimal(250)},
-    )
-    diff = what_if(pack, project, {"total_investment": Decimal("199.99")}, ON)
+    project = {**DAZHOU, "total_investment": 250}
+    diff = what_if(project, {"total_investment": "199.99"}, "dazhou", as_of=ON)
     assert [(r.name, r.before, r.after) for r in diff.routes] == [
         ("project_approval", "approval.tier-2 → mayor", "approval.tier-1 → vice_mayor_for_finance")
     ]
+    assert [(f.name, f.before, f.after) for f in diff.findings] == [
+        ("approval.tier-1", "not_applicable", "required")
+    ]
+    assert diff.changes[0].after == Decimal("199.99")
     assert diff.outcome_before == diff.outcome_after
-    assert not what_if(pack, project, {"total_investment": Decimal("250.00")}, ON).changed
+    assert not what_if(project, {"total_investment": Decimal("250.00")}, "dazhou", as_of=ON).changed
 
 
 def test_what_if_rejects_a_change_the_project_model_does_not_allow() -> None:
-    pack = get_pack("dazhou")
-    project = apply_changes(evaluate(DAZHOU, "dazhou", as_of=ON)._origin.project, {})  # type: ignore[union-attr]
     with pytest.raises(ProjectValidationError):
-        what_if(pack, project, {"total_investment": Decimal(-1)}, ON)
+        what_if({**DAZHOU, "total_investment": 250}, {"total_investment": -1}, "dazhou", as_of=ON)
+
+
+def test_what_if_works_on_a_pack_folder_too() -> None:
+    diff = what_if({"total_investment": 600}, {"total_investment": "499.99"}, pack=MINI, as_of=ON)
+    assert diff.routes and diff.routes[0].after.startswith("approval.small")
 
 
 # --- boundaries -----------------------------------------------------------------------------
 
 
 def test_dazhou_boundaries_state_the_inclusive_side_of_each_art_10_2_tier() -> None:
-    items = {(b.rule_id, b.test): b for b in boundaries(get_pack("dazhou"))}
+    items = {(b.rule_id, b.test): b for b in boundaries("dazhou")}
     below = items[("approval.tier-1", "total_investment < 200")]
     at_least = items[("approval.tier-2", "total_investment ≥ 200")]
     assert (below.included, at_least.included) == (False, True)

@@ -17,8 +17,10 @@ from ._api import (
     project_schema,
     validate_project,
 )
+from ._boundaries import Boundary, boundaries
 from ._calendar import WorkdayCalendar
 from ._citation import Citation
+from ._counterfactual import Counterfactual
 from ._model import (
     Component,
     DeliveryMode,
@@ -41,6 +43,7 @@ from ._verdict import (
     Status,
     Verdict,
 )
+from ._whatif import VerdictDiff, what_if
 from .errors import (
     CitationSyntaxError,
     GovitRulesError,
@@ -57,10 +60,12 @@ from .errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Boundary",
     "Citation",
     "CitationSyntaxError",
     "CompiledPack",
     "Component",
+    "Counterfactual",
     "DeadlineResult",
     "DeliveryMode",
     "Finding",
@@ -86,8 +91,10 @@ __all__ = [
     "UnknownJurisdictionError",
     "Verdict",
     "VerdictDetachedError",
+    "VerdictDiff",
     "WorkdayCalendar",
     "__version__",
+    "boundaries",
     "evaluate",
     "get_pack",
     "jurisdictions",
@@ -95,4 +102,5 @@ __all__ = [
     "pack_schema",
     "project_schema",
     "validate_project",
+    "what_if",
 ]

@@ -886,13 +886,13 @@ def what_if_cmd(
     differs, with its citation.
     """
     from ._explain_render import print_diff
-    from ._whatif import parse_assignments, what_if
+    from ._whatif import diff_verdicts, parse_assignments
 
     updates = parse_assignments(set_)
     on = _parse_date(as_of)
     p = load_project_file(project)
     compiled = _get_pack(jurisdiction, pack, on)
-    diff = what_if(compiled, p, updates, on)
+    diff = diff_verdicts(compiled, p, updates, _evaluate(compiled, p, on))
     if fmt is Fmt.json:
         _dump(diff.model_dump(mode="json"))
     else:

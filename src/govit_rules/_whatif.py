@@ -13,6 +13,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -25,7 +26,7 @@ from ._pack import CompiledPack
 from ._verdict import CitationRef, Verdict
 from .errors import Problem, ProjectValidationError
 
-__all__ = ["StatusChange", "VerdictDiff", "parse_assignments", "what_if"]
+__all__ = ["StatusChange", "VerdictDiff", "diff_verdicts", "parse_assignments", "what_if"]
 
 _TYPES = fact_types()
 _UNKNOWN = ("unknown", "none", "null", "~")
@@ -179,21 +180,39 @@ def _deadline(v: Verdict, rule_id: str) -> str:
 
 
 def what_if(
-    pack: CompiledPack,
-    project: Project,
-    updates: Mapping[str, Any],
+    project: Project | Mapping[str, Any] | str | bytes,
+    changes: Mapping[str, Any],
+    jurisdiction: str | None = None,
+    *,
+    pack: CompiledPack | str | Path | None = None,
     as_of: date | None = None,
 ) -> VerdictDiff:
-    """The verdict diff between ``project`` and ``project`` with ``updates`` applied."""
-    before = evaluate_pack(pack, project, as_of)
-    changed = apply_changes(project, updates)
+    """The verdict diff between ``project`` and ``project`` with ``changes`` applied.
+
+    ``project``, ``jurisdiction``, ``pack`` and ``as_of`` are those of
+    :func:`~govit_rules.evaluate`; ``changes`` maps facts to new values, validated like a
+    project's (``"199.99"`` or ``Decimal("199.99")`` for money; ``None`` drops a fact).
+    """
+    from ._api import evaluate
+
+    before = evaluate(project, jurisdiction, pack=pack, as_of=as_of)
+    origin = before._origin
+    assert origin is not None  # the compiled evaluator always records it
+    return diff_verdicts(origin.pack, origin.project, changes, before)
+
+
+def diff_verdicts(
+    pack: CompiledPack, project: Project, changes: Mapping[str, Any], before: Verdict
+) -> VerdictDiff:
+    """The diff between ``before`` (``pack``'s verdict on ``project``) and the changed one."""
+    changed = apply_changes(project, changes)
     after = evaluate_pack(pack, changed, before.as_of)
     rows = _rows(before, after)
     return VerdictDiff(
         pack=pack.id,
         as_of=before.as_of,
         changes=[
-            Change(fact=f, before=getattr(project, f), after=getattr(changed, f)) for f in updates
+            Change(fact=f, before=getattr(project, f), after=getattr(changed, f)) for f in changes
         ],
         outcome_before=before.outcome.value,
         outcome_after=after.outcome.value,
