@@ -409,3 +409,30 @@ def test_a_rete_verdict_answers_with_the_same_counterfactuals_as_a_compiled_one(
     assert rete.counterfactuals(["approval.tier-2"]) == compiled.counterfactuals(
         ["approval.tier-2"]
     )
+
+
+@pytest.mark.parametrize(
+    "extreme",
+    [
+        {
+            "total_investment": 10**40,
+            "original_contract_amount": 10**40,
+            "supplementary_contract_amount": 10**39 + 1,
+            "stage": "construction",
+        },
+        {"total_investment": "0.001", "it_share_of_estimate_percent": "49.999"},
+        {
+            "budget_review_submitted_on": "0001-01-01",
+            "budget_review_completed_on": "0001-01-01",
+            "plan_year": 0,
+            "declared_on": "0001-01-01",
+        },
+    ],
+)
+@pytest.mark.parametrize("jurisdiction", ["dazhou", "hailing", "qinzhou", "wendeng"])
+def test_counterfactuals_of_extreme_projects_never_raise_and_still_verify(
+    jurisdiction: str, extreme: dict[str, Any]
+) -> None:
+    v = evaluate({**DAZHOU, **extreme}, jurisdiction, as_of=ON)
+    for cf in v.counterfactuals():
+        assert cf.kind == "unknown" or cf.after != cf.before

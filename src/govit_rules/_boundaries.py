@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, localcontext
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -98,17 +98,24 @@ def first_on_side(fact: str, op: str, bound: Any) -> Any:
             value += 1 if up else -1
         return value
     exact = Decimal(bound)
-    base = exact.quantize(CENT, ROUND_CEILING if up else ROUND_FLOOR)
-    if strict and base == exact:
-        base += CENT if up else -CENT
-    return tidy(base)
+    with localcontext(_wide(exact)):
+        base = exact.quantize(CENT, ROUND_CEILING if up else ROUND_FLOOR)
+        if strict and base == exact:
+            base += CENT if up else -CENT
+        return tidy(base)
+
+
+def _wide(value: Decimal) -> Context:
+    """Enough precision to count cents of ``value`` exactly, however large it is."""
+    return Context(prec=max(28, value.adjusted() + 12))
 
 
 def tidy(value: Decimal) -> Decimal:
     """A decimal without trailing zeros and never in exponent form (200, not 2E+2)."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
+    with localcontext(_wide(value)):
+        if value == value.to_integral_value():
+            return value.quantize(Decimal(1))
+        return value.normalize()
 
 
 class Boundary(BaseModel):

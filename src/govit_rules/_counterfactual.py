@@ -66,7 +66,6 @@ CONVERSE = {
 }
 _MAX_ALTERNATIVES = 8
 _MAX_ANSWERS = 12
-_SEARCH_DAYS = 400
 Target = Literal["finding", "route", "deadline"]
 Kind = Literal["threshold", "date", "deadline", "flip", "exception", "unknown"]
 # fact -> (new value, the leaf test whose boundary the value crosses, or None)
@@ -153,6 +152,13 @@ def _leaf_alts(t: Test | Known, want: bool, p: Project) -> list[Alt]:
     rhs = _rhs(t, p)
     if rhs is None:
         return []
+    try:
+        return _leaf_changes(t, want, p, rhs)
+    except ArithmeticError:  # a boundary beyond the dates or the precision there are
+        return []
+
+
+def _leaf_changes(t: Test, want: bool, p: Project, rhs: Any) -> list[Alt]:
     fact, kind = t.fact, TYPES[t.fact].kind
     if t.op in ORDER_OPS:
         op = t.op if want else NEGATE[t.op]
@@ -297,10 +303,11 @@ class _Session:
         if key not in self.cache:
             try:
                 changed = apply_changes(self.p, updates)
-            except ProjectValidationError:  # e.g. a negative amount: not a project at all
-                self.cache[key] = None
-            else:
                 self.cache[key] = evaluate_pack(self.pack, changed, self.base.as_of)
+            except (ProjectValidationError, ArithmeticError, ValueError):
+                # Not a project (a negative amount), or one the engine cannot judge (a
+                # period running past the last date there is): nothing to verify against.
+                self.cache[key] = None
         return self.cache[key]
 
     def consider(
@@ -329,7 +336,10 @@ class _Session:
             now = getattr(self.p, fact)
             if now is None or TYPES[fact].kind not in ("number", "integer", "date"):
                 continue
-            back = step_toward(fact, value, now)
+            try:
+                back = step_toward(fact, value, now)
+            except ArithmeticError:
+                return  # no value one step nearer exists to compare with
             nearer = self.eval({**updates, fact: back})
             if back != value and nearer is not None and observe(nearer, target, name) == after:
                 return  # a smaller change of this fact already does it: not the nearest
@@ -587,7 +597,10 @@ def probe_values(fact: str, rules: list[CompiledRule], p: Project) -> list[Any]:
         rhs = _rhs(t, p)
         if t.op in ORDER_OPS and rhs is not None:
             for op in (NEGATE[t.op], t.op):
-                value = first_on_side(fact, op, rhs)
+                try:
+                    value = first_on_side(fact, op, rhs)
+                except ArithmeticError:
+                    continue
                 if value not in values:
                     values.append(value)
     return sorted(values)

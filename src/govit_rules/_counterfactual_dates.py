@@ -33,11 +33,15 @@ def deadline_counterfactuals(s: _Session) -> None:
         if not s.wanted(rule):
             continue
         note = calendar_note(s.pack, rule, d)
+        try:
+            days, probes = _done_days(rule, d), _done_probes(rule, d)
+        except OverflowError:  # a last day at the end of the calendar: no day after it
+            days, probes = [], []
         if rule.done and d.done_date is not None:
-            for day in _done_days(rule, d):
+            for day in days:
                 s.consider("deadline", rule.id, "deadline", {rule.done: (day, None)}, rule, note)
         elif rule.done:
-            s.answers("deadline", rule.id, rule.done, _done_probes(rule, d))
+            s.answers("deadline", rule.id, rule.done, probes)
         if d.status in (Status.missed, Status.too_early):
             _anchor_search(s, rule, d, note)
             for alt in make(rule.when, False, s.p):
@@ -120,14 +124,13 @@ def _anchor_search(s: _Session, rule: CompiledRule, d: DeadlineResult, note: Tex
 def _counted(pack: CompiledPack, start: date, end: date) -> tuple[int, int]:
     """Weekday holidays skipped and weekend make-up working days counted in (start, end]."""
     holidays = make_up = 0
-    day = start + _DAY
-    while day <= end:
+    for ordinal in range(start.toordinal() + 1, end.toordinal() + 1):
+        day = date.fromordinal(ordinal)
         working, _ = pack.calendar.is_working_day(day)
         if day.weekday() < 5 and not working:
             holidays += 1
         elif day.weekday() >= 5 and working:
             make_up += 1
-        day += _DAY
     return holidays, make_up
 
 
