@@ -340,8 +340,10 @@ class _Session:
                 back = step_toward(fact, value, now)
             except ArithmeticError:
                 return  # no value one step nearer exists to compare with
+            if back == value or (back == now and len(updates) == 1):
+                continue  # one step back is the project as it is, whose status differs
             nearer = self.eval({**updates, fact: back})
-            if back != value and nearer is not None and observe(nearer, target, name) == after:
+            if nearer is not None and observe(nearer, target, name) == after:
                 return  # a smaller change of this fact already does it: not the nearest
         key = (target, name, _key(updates))
         crossing = [_crossing(rule, leaf, self.p) for _, leaf in alt.values() if leaf]
