@@ -77,6 +77,17 @@ def test_art_10_2_one_cent_less_than_a_promised_boundary_keeps_the_tier() -> Non
     assert v.final_approver() == "mayor"
 
 
+def test_art_2_a_project_below_30_would_fall_under_the_measures_from_30_itself() -> None:
+    (cf,) = _cfs({**DAZHOU, "total_investment": "29.99"})
+    assert cf.updates() == {"total_investment": Decimal(30)}
+    assert (cf.before, cf.after, cf.outcome_before) == (
+        "out_of_scope",
+        "satisfied",
+        "not_applicable",
+    )
+    assert [c.en for c in cf.cites] == ["Art. 2(1)", "Art. 62"]
+
+
 def test_art_43_the_supplementary_contract_cap_shows_the_exact_boundary_and_the_margin() -> None:
     project = {
         **DAZHOU,

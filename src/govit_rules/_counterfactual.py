@@ -231,7 +231,12 @@ def make(cond: Cond, want: bool, p: Project) -> list[Alt]:
 
 
 def _key(updates: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((k, repr(v)) for k, v in updates.items()))
+    """A canonical key of a set of changes (equal sets give equal keys)."""
+
+    def canon(v: Any) -> str:
+        return repr(sorted(map(str, v))) if isinstance(v, frozenset) else repr(v)
+
+    return tuple(sorted((k, canon(v)) for k, v in updates.items()))
 
 
 def _unique(alts: list[Alt]) -> list[Alt]:
