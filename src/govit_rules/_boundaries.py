@@ -34,11 +34,13 @@ from ._verdict import CitationRef, Text
 __all__ = [
     "NEGATE",
     "Boundary",
+    "bound_of",
     "boundaries",
     "cites_of",
     "exceptions_of",
     "first_on_side",
     "grid_step",
+    "probe_values",
     "rule_trees",
     "step_toward",
     "threshold_side",
@@ -277,3 +279,48 @@ def boundaries(pack: CompiledPack | str) -> list[Boundary]:
                 )
             )
     return out
+
+
+def bound_of(t: Test, p: Any) -> Any:
+    """The value a test compares with for project ``p`` (None when a fact it needs is unknown)."""
+    if isinstance(t.value, FactRef):
+        other = getattr(p, t.value.fact)
+        if other is None:
+            return None
+        return other if t.value.times is None else other * t.value.times
+    return t.value
+
+
+def probe_values(fact: str, rules: list[CompiledRule], p: Any) -> list[Any]:
+    """Values of a missing fact worth asking about: both sides of each of its thresholds."""
+    kind = _TYPES[fact].kind
+    if kind == "bool":
+        return [True, False]
+    if kind == "enum":
+        enum = _TYPES[fact].enum
+        return list(enum) if enum is not None else []
+    leaves = [
+        t for r in rules for _, tree in rule_trees(r) for t in tests_of(tree) if t.fact == fact
+    ]
+    if kind == "set":
+        out: list[Any] = [frozenset()]
+        for t in leaves:
+            for m in sorted(t.value if isinstance(t.value, frozenset) else {t.value}, key=str):
+                if frozenset({m}) not in out:
+                    out.append(frozenset({m}))
+        docs = frozenset(d for r in rules for d in r.documents)
+        if fact == "submitted_documents" and docs and docs not in out:
+            out.append(docs)
+        return out
+    values: list[Any] = []
+    for t in leaves:
+        rhs = bound_of(t, p)
+        if t.op in ORDER_OPS and rhs is not None:
+            for op in (NEGATE[t.op], t.op):
+                try:
+                    value = first_on_side(fact, op, rhs)
+                except ArithmeticError:
+                    continue
+                if value not in values:
+                    values.append(value)
+    return sorted(values)

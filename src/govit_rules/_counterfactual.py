@@ -13,8 +13,7 @@ fact one step back toward its present value does not already produce that change
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
-from datetime import date, timedelta
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Literal
@@ -24,9 +23,10 @@ from pydantic import BaseModel, ConfigDict
 from ._boundaries import (
     NEGATE,
     ORDER_OPS,
+    bound_of,
     cites_of,
     first_on_side,
-    rule_trees,
+    probe_values,
     step_toward,
     threshold_side,
     tidy,
@@ -43,7 +43,6 @@ from ._conditions import (
     describe_test,
     fact_types,
     interpret,
-    tests_of,
 )
 from ._evaluate import evaluate_pack
 from ._model import Project
@@ -136,20 +135,11 @@ def apply_changes(project: Project, updates: Mapping[str, Any]) -> Project:
 # --- candidate changes read off the condition trees -----------------------------------------
 
 
-def _rhs(t: Test, p: Project) -> Any:
-    if isinstance(t.value, FactRef):
-        other = getattr(p, t.value.fact)
-        if other is None:
-            return None
-        return other if t.value.times is None else other * t.value.times
-    return t.value
-
-
 def _leaf_alts(t: Test | Known, want: bool, p: Project) -> list[Alt]:
     """The changes of one fact that give a leaf the value ``want``."""
     if isinstance(t, Known):
         return []  # giving or dropping a fact is an unknown-fact question, not a change
-    rhs = _rhs(t, p)
+    rhs = bound_of(t, p)
     if rhs is None:
         return []
     try:
@@ -355,7 +345,7 @@ class _Session:
         if key in self.out:  # the same change found through another rule: add its crossing
             old = self.out[key]
             merged = [*old.crossing, *(c for c in crossing if c not in old.crossing)]
-            reason = _reason(target, name, old.changes, before, after, merged, calendar)
+            reason = self.reason(target, name, old.changes, before, after, merged, calendar)
             cites = _dedupe([*old.cites, *cites_of(self.pack, rule)])
             self.out[key] = old.model_copy(
                 update={"crossing": merged, "reason": reason, "cites": cites}
@@ -378,9 +368,38 @@ class _Session:
             changes=changes,
             crossing=crossing,
             cites=_dedupe(cites),
-            reason=_reason(target, name, changes, before, after, crossing, calendar),
+            reason=self.reason(target, name, changes, before, after, crossing, calendar),
             calendar=calendar,
         )
+
+    def reason(
+        self,
+        target: Target,
+        name: str,
+        changes: list[Change],
+        before: str,
+        after: str,
+        crossing: list[Crossing],
+        calendar: Text | None,
+    ) -> Text:
+        """The counterfactual in words, zh (with the facts' Chinese names) and en."""
+        labels = self.pack._fact_zh
+        what = "; ".join(f"{c.fact} {_show(c.before)} → {_show(c.after)}" for c in changes)
+        what_zh = "；".join(
+            f"{labels.get(c.fact, c.fact)} {_show(c.before)} → {_show(c.after)}" for c in changes
+        )
+        label = {"finding": "", "route": "route ", "deadline": "deadline "}[target] + name
+        zh_label = {"finding": "规则 ", "route": "审批路线 ", "deadline": "期限 "}[target] + name
+        en = f"{what}: {label} changes from {before} to {after}"
+        zh = f"{what_zh}：{zh_label} 由 {before} 变为 {after}"
+        for c in crossing:
+            if c.side is not None:
+                en += f"; {c.side.en} [{c.rule_id}]"
+                zh += f"；{c.side.zh}［{c.rule_id}］"
+        if calendar is not None:
+            en += f". {calendar.en}"
+            zh += f"。{calendar.zh}"
+        return Text(zh=zh, en=en)
 
     def answers(self, target: Target, name: str, fact: str, values: list[Any]) -> None:
         """For a missing fact: what each of its probe values would decide."""
@@ -431,7 +450,7 @@ def _dedupe(cites: list[CitationRef]) -> list[CitationRef]:
 
 
 def _crossing(rule: CompiledRule, leaf: Test, p: Project) -> Crossing:
-    rhs = _rhs(leaf, p)
+    rhs = bound_of(leaf, p)
     boundary = _show(rhs)
     if isinstance(leaf.value, FactRef):
         boundary = f"{boundary} (= {describe_test(leaf).split(' ', 2)[2]})"
@@ -449,30 +468,6 @@ def _crossing(rule: CompiledRule, leaf: Test, p: Project) -> Crossing:
         margin=tidy(Decimal(now - rhs)) if ordered and numeric and now is not None else None,
         side=threshold_side(leaf, boundary) if ordered else None,
     )
-
-
-def _reason(
-    target: Target,
-    name: str,
-    changes: list[Change],
-    before: str,
-    after: str,
-    crossing: list[Crossing],
-    calendar: Text | None,
-) -> Text:
-    what = "; ".join(f"{c.fact} {_show(c.before)} → {_show(c.after)}" for c in changes)
-    label = {"finding": "", "route": "route ", "deadline": "deadline "}[target] + name
-    zh_label = {"finding": "规则 ", "route": "审批路线 ", "deadline": "期限 "}[target] + name
-    en = f"{what}: {label} changes from {before} to {after}"
-    zh = f"{what}：{zh_label} 由 {before} 变为 {after}"
-    for c in crossing:
-        if c.side is not None:
-            en += f"; {c.side.en} [{c.rule_id}]"
-            zh += f"；{c.side.zh}［{c.rule_id}］"
-    if calendar is not None:
-        en += f". {calendar.en}"
-        zh += f"。{calendar.zh}"
-    return Text(zh=zh, en=en)
 
 
 # --- the targets ----------------------------------------------------------------------------
@@ -576,45 +571,3 @@ def _routes(s: _Session) -> None:
             continue
         for alt in alts:
             s.consider("route", rule.route, _kind_of(alt), alt, rule)
-
-
-def probe_values(fact: str, rules: list[CompiledRule], p: Project) -> list[Any]:
-    """Values of a missing fact worth asking about: both sides of each of its thresholds."""
-    kind = TYPES[fact].kind
-    if kind == "bool":
-        return [True, False]
-    if kind == "enum":
-        enum = TYPES[fact].enum
-        return list(enum) if enum is not None else []
-    leaves = [
-        t for r in rules for _, tree in rule_trees(r) for t in tests_of(tree) if t.fact == fact
-    ]
-    if kind == "set":
-        out: list[Any] = [frozenset()]
-        for t in leaves:
-            for m in sorted(t.value if isinstance(t.value, frozenset) else {t.value}, key=str):
-                if frozenset({m}) not in out:
-                    out.append(frozenset({m}))
-        docs = frozenset(d for r in rules for d in r.documents)
-        if fact == "submitted_documents" and docs and docs not in out:
-            out.append(docs)
-        return out
-    values: list[Any] = []
-    for t in leaves:
-        rhs = _rhs(t, p)
-        if t.op in ORDER_OPS and rhs is not None:
-            for op in (NEGATE[t.op], t.op):
-                try:
-                    value = first_on_side(fact, op, rhs)
-                except ArithmeticError:
-                    continue
-                if value not in values:
-                    values.append(value)
-    return sorted(values)
-
-
-def iter_days(start: date, end: date) -> Iterator[date]:
-    day = start
-    while day <= end:
-        yield day
-        day += timedelta(days=1)

@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from ._counterfactual import _kind_of, _Session, make, observe, probe_values
+from ._boundaries import probe_values
+from ._counterfactual import _kind_of, _Session, make, observe
 from ._pack import CompiledPack, CompiledRule
 from ._verdict import DeadlineResult, Status, Text
 
