@@ -447,3 +447,18 @@ def test_counterfactuals_of_extreme_projects_never_raise_and_still_verify(
     v = evaluate({**DAZHOU, **extreme}, jurisdiction, as_of=ON)
     for cf in v.counterfactuals():
         assert cf.kind == "unknown" or cf.after != cf.before
+
+
+def test_check_what_would_change_adds_the_counterfactuals_to_the_verdict_json() -> None:
+    r = run_cli("check", PROHIBITED, "-j", "dazhou", "--as-of", "2026-11-25", "-f", "json", "-w")
+    assert r.returncode == 2, r.stderr  # the exit code is still the outcome
+    data = json.loads(r.stdout)
+    assert data["outcome"] == "prohibited"
+    assert any(
+        c["name"] == "consolidation.no-own-hardware" and c["kind"] == "exception"
+        for c in data["counterfactuals"]
+    )
+    plain = json.loads(
+        run_cli("check", PROHIBITED, "-j", "dazhou", "--as-of", "2026-11-25", "-f", "json").stdout
+    )
+    assert "counterfactuals" not in plain

@@ -549,6 +549,14 @@ def check(
     show_all: Annotated[
         bool, typer.Option("--all", help="Also list not applicable findings.")
     ] = False,
+    what_would_change: Annotated[
+        bool,
+        typer.Option(
+            "--what-would-change",
+            "-w",
+            help="Also list the nearest changes of the facts that would change the verdict.",
+        ),
+    ] = False,
 ) -> int:
     """Check one project against one regulation and print the cited verdict.
 
@@ -560,9 +568,15 @@ def check(
     compiled = _get_pack(jurisdiction, pack, on)
     verdict = _evaluate(compiled, p, on)
     if fmt is Fmt.json:
-        _dump(verdict.model_dump(mode="json"))
+        sys.stdout.write(verdict.to_json(indent=2, counterfactuals=what_would_change) + "\n")
     else:
         print_verdict(verdict, show_all=show_all)
+        if what_would_change:
+            from ._explain_render import print_counterfactuals
+
+            c = _console()
+            c.print("\n[bold]What would change it[/bold]")
+            print_counterfactuals(c, verdict.counterfactuals())
     return EXIT[verdict.outcome.value]
 
 
