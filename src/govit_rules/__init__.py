@@ -18,8 +18,10 @@ from ._api import (
     project_schema,
     validate_project,
 )
+from ._boundaries import Boundary, boundaries
 from ._calendar import WorkdayCalendar
 from ._citation import Citation
+from ._counterfactual import Counterfactual
 from ._model import (
     Component,
     DeliveryMode,
@@ -42,6 +44,7 @@ from ._verdict import (
     Status,
     Verdict,
 )
+from ._whatif import VerdictDiff, what_if
 from .errors import (
     CitationSyntaxError,
     GovitRulesError,
@@ -55,15 +58,18 @@ from .errors import (
     ReteEncodingError,
     ReteUnavailableError,
     UnknownJurisdictionError,
+    VerdictDetachedError,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Boundary",
     "Citation",
     "CitationSyntaxError",
     "CompiledPack",
     "Component",
+    "Counterfactual",
     "DeadlineResult",
     "DeliveryMode",
     "Finding",
@@ -91,8 +97,11 @@ __all__ = [
     "UnitType",
     "UnknownJurisdictionError",
     "Verdict",
+    "VerdictDetachedError",
+    "VerdictDiff",
     "WorkdayCalendar",
     "__version__",
+    "boundaries",
     "evaluate",
     "evaluate_many",
     "get_pack",
@@ -101,4 +110,5 @@ __all__ = [
     "pack_schema",
     "project_schema",
     "validate_project",
+    "what_if",
 ]

@@ -15,7 +15,7 @@ from ._evaluate import evaluate_pack, validate_project
 from ._model import Project
 from ._pack import CompiledPack, load_pack
 from ._registry import default_registry
-from ._verdict import Verdict
+from ._verdict import Verdict, VerdictOrigin, with_origin
 from .errors import InvalidArgumentError
 
 __all__ = [
@@ -115,6 +115,10 @@ def evaluate(
         from ._rete import evaluate_rete  # type: ignore[import-not-found, unused-ignore]
 
         result: Verdict = evaluate_rete(compiled, project, as_of)
+        # Counterfactuals re-evaluate with the compiled pack, not the Rete run's shim.
+        origin = (result.__pydantic_private__ or {}).get("_origin")
+        if origin is not None:
+            with_origin(result, VerdictOrigin(compiled, origin.project))
         return result
     return evaluate_pack(compiled, project, as_of)
 

@@ -191,19 +191,9 @@ def _json_default(value: Any) -> Any:
 
 def _show(value: Any) -> str:
     """A fact value for people: unknown, true/false, sets in braces."""
-    from decimal import Decimal
+    from ._counterfactual import show_value
 
-    if value is None:
-        return "unknown"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, frozenset | set | list | tuple):
-        return "{" + ", ".join(sorted(_show(v) for v in value)) + "}"
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
-    return str(value)
+    return show_value(value)
 
 
 def _tri(value: bool | None) -> str:
@@ -462,6 +452,14 @@ def check(
     show_all: Annotated[
         bool, typer.Option("--all", help="Also list not applicable findings.")
     ] = False,
+    what_would_change: Annotated[
+        bool,
+        typer.Option(
+            "--what-would-change",
+            "-w",
+            help="Also list the nearest changes of the facts that would change the verdict.",
+        ),
+    ] = False,
 ) -> int:
     """Check one project against one regulation and print the cited verdict.
 
@@ -473,9 +471,15 @@ def check(
     compiled = _get_pack(jurisdiction, pack, on)
     verdict = _evaluate(compiled, p, on)
     if fmt is Fmt.json:
-        _dump(verdict.model_dump(mode="json"))
+        sys.stdout.write(verdict.to_json(indent=2, counterfactuals=what_would_change) + "\n")
     else:
         print_verdict(verdict, show_all=show_all)
+        if what_would_change:
+            from ._explain_render import print_counterfactuals
+
+            c = _console()
+            c.print("\n[bold]What would change it[/bold]")
+            print_counterfactuals(c, verdict.counterfactuals())
     return EXIT[verdict.outcome.value]
 
 
@@ -645,20 +649,34 @@ def explain(
     as_of: _AS_OF = None,
     pack: _PACK = None,
     fmt: _FORMAT = Fmt.text,
+    what_would_change: Annotated[
+        bool,
+        typer.Option(
+            "--what-would-change",
+            "-w",
+            help="List the nearest changes of the project's facts that would change the "
+            "verdict (of the --rule or --article given, or of every rule).",
+        ),
+    ] = False,
 ) -> int:
     """Show why rules fired: each condition with the fact's value, the threshold and the result.
 
     Every leaf test is shown with the project's value, the threshold it is compared
     with and its result (true, false or unknown), then the rule's final status and the
-    missing facts that would decide it.
+    missing facts that would decide it. With --what-would-change: the verified
+    counterfactuals instead (docs/explain.md).
     """
     from ._citation import Citation
 
-    if (rule is None) == (article is None):
+    if what_would_change and rule is not None and article is not None:
+        _fail("explain --what-would-change takes at most one of --rule ID or --article CITATION")
+    if not what_would_change and (rule is None) == (article is None):
         _fail("explain needs exactly one of --rule ID or --article CITATION")
     on = _parse_date(as_of)
     p = load_project_file(project)
     compiled = _get_pack(jurisdiction, pack, on)
+    if what_would_change and rule is None and article is None:
+        return _what_would_change(compiled, p, on, None, fmt)
     if rule is not None:
         if rule not in compiled._by_id:
             from ._suggest import suggest
@@ -671,6 +689,8 @@ def explain(
         rules = compiled.rules_citing(cite)
         if not rules:
             _fail(f"no rule of pack {compiled.id} cites {cite.en()} ({cite.zh()}) or a part of it")
+    if what_would_change:
+        return _what_would_change(compiled, p, on, {r.id for r in rules}, fmt)
     verdict = _evaluate(compiled, p, on)
     views = [explain_rule(r, p, verdict) for r in rules]
     if fmt is Fmt.json:
@@ -737,6 +757,89 @@ def explain(
                 f"  interpretation: {_esc(view['interpretation']['zh'])} / "
                 f"{_esc(view['interpretation']['en'])}"
             )
+    return EXIT_OK
+
+
+def _what_would_change(
+    compiled: CompiledPack, p: Project, on: date | None, rules: set[str] | None, fmt: Fmt
+) -> int:
+    from ._explain_render import print_counterfactuals
+
+    verdict = _evaluate(compiled, p, on)
+    cfs = verdict.counterfactuals(rules)
+    if fmt is Fmt.json:
+        _dump(
+            {
+                "pack": compiled.id,
+                "as_of": verdict.as_of,
+                "outcome": verdict.outcome.value,
+                "counterfactuals": [cf.model_dump(mode="json") for cf in cfs],
+            }
+        )
+    else:
+        c = _console()
+        c.print(f"[bold]{_esc(compiled.id)}[/bold] as of {verdict.as_of}: {verdict.outcome.value}")
+        print_counterfactuals(c, cfs)
+    return EXIT_OK
+
+
+@app.command(
+    name="what-if",
+    epilog="Example:  govit-rules what-if project.yaml -j dazhou --set total_investment=199.99",
+)
+def what_if_cmd(
+    project: _PROJECT,
+    set_: Annotated[
+        list[str],
+        typer.Option(
+            "--set",
+            "-s",
+            help="fact=value, repeatable; the value is read with the fact's type "
+            "(money exact in 万元, dates YYYY-MM-DD, sets a,b,c, 'unknown' drops the fact).",
+        ),
+    ],
+    jurisdiction: _JURISDICTION = None,
+    as_of: _AS_OF = None,
+    pack: _PACK = None,
+    fmt: _FORMAT = Fmt.text,
+) -> int:
+    """The verdict diff between the project and the project with some facts changed.
+
+    Lists the outcome, and every finding, approval route and deadline whose result
+    differs, with its citation.
+    """
+    from ._explain_render import print_diff
+    from ._whatif import diff_verdicts, parse_assignments
+
+    updates = parse_assignments(set_)
+    on = _parse_date(as_of)
+    p = load_project_file(project)
+    compiled = _get_pack(jurisdiction, pack, on)
+    diff = diff_verdicts(compiled, p, updates, _evaluate(compiled, p, on))
+    if fmt is Fmt.json:
+        _dump(diff.model_dump(mode="json"))
+    else:
+        print_diff(_console(), diff)
+    return EXIT_OK
+
+
+@app.command(epilog="Example:  govit-rules boundaries -j dazhou --format json")
+def boundaries(
+    jurisdiction: _JURISDICTION = None,
+    as_of: _AS_OF = None,
+    pack: _PACK = None,
+    fmt: _FORMAT = Fmt.text,
+) -> int:
+    """Every threshold, period and exception of a pack, with its inclusive side and citation."""
+    from ._boundaries import boundaries as pack_boundaries
+    from ._explain_render import print_boundaries
+
+    compiled = _get_pack(jurisdiction, pack, _parse_date(as_of))
+    items = pack_boundaries(compiled)
+    if fmt is Fmt.json:
+        _dump({"pack": compiled.id, "boundaries": [b.model_dump(mode="json") for b in items]})
+    else:
+        print_boundaries(_console(), compiled.id, items)
     return EXIT_OK
 
 

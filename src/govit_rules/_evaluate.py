@@ -37,6 +37,8 @@ from ._verdict import (
     Status,
     Text,
     Verdict,
+    VerdictOrigin,
+    with_origin,
 )
 
 __all__ = ["evaluate_pack", "validate_project"]
@@ -121,6 +123,13 @@ def evaluate_pack(
     as_of: date | None = None,
 ) -> Verdict:
     p = validate_project(project)
+    verdict = _evaluate_pack(pack, p, as_of)
+    # The verdict remembers what it judged, so that it can say what would change it.
+    with_origin(verdict, VerdictOrigin(pack, p))
+    return verdict
+
+
+def _evaluate_pack(pack: CompiledPack, p: Project, as_of: date | None) -> Verdict:
     on = as_of or date.today()
     submitted = p.submitted_documents
     if submitted and not pack.documents.keys() >= submitted:

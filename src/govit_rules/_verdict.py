@@ -7,14 +7,17 @@ approves?", "when is the budget review due?").
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, field_serializer
+from pydantic import BaseModel, ConfigDict, PrivateAttr, field_serializer
 
 from ._citation import Citation
+
+if TYPE_CHECKING:
+    from ._counterfactual import Counterfactual
 
 __all__ = [
     "AlternativeReading",
@@ -32,6 +35,8 @@ __all__ = [
     "RouteStepResult",
     "Status",
     "Verdict",
+    "VerdictOrigin",
+    "with_origin",
 ]
 
 
@@ -142,16 +147,21 @@ class _LazyOut(_Out):
         self.materialize()
         return super().__copy__()
 
+    def _bare_private(self) -> dict[str, Any]:
+        # Declared private attributes at their defaults: nothing of how the verdict was
+        # built (a builder, its origin) survives a copy or a pickle.
+        return {name: None for name in type(self).__private_attributes__}
+
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
         self.materialize()
         out = super().__deepcopy__(memo)
-        object.__setattr__(out, "__pydantic_private__", None)
+        object.__setattr__(out, "__pydantic_private__", self._bare_private())
         return out
 
     def __getstate__(self) -> dict[Any, Any]:
         self.materialize()
         state = super().__getstate__()
-        state["__pydantic_private__"] = None
+        state["__pydantic_private__"] = self._bare_private()
         return state
 
 
@@ -310,6 +320,40 @@ class ApplicabilityResult(_Out):
     missing_facts: list[str] = []
 
 
+def _detached() -> None:
+    return None
+
+
+def with_origin(verdict: Any, origin: Any) -> None:
+    """Record what a verdict judged (its pack and project), beside any lazy builder."""
+    private = dict(verdict.__pydantic_private__ or {})
+    private["_origin"] = origin
+    object.__setattr__(verdict, "__pydantic_private__", private)
+
+
+class VerdictOrigin:
+    """The pack and validated project a verdict was computed from.
+
+    Kept so that the verdict can say what would change it; it takes no part in the JSON,
+    in equality (two verdicts with the same content are equal) or in pickling.
+    """
+
+    __slots__ = ("pack", "project")
+
+    def __init__(self, pack: Any, project: Any) -> None:
+        self.pack = pack
+        self.project = project
+
+    def __eq__(self, other: object) -> bool:
+        return other is None or isinstance(other, VerdictOrigin)
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return _detached, ()
+
+
 class Verdict(_LazyOut):
     """The full answer of one pack for one project at one date.
 
@@ -323,6 +367,8 @@ class Verdict(_LazyOut):
     _LAZY: ClassVar[frozenset[str]] = frozenset(
         {"findings", "required_documents", "missing_facts", "interpretations", "readings"}
     )
+
+    _origin: VerdictOrigin | None = PrivateAttr(default=None)
 
     pack: PackInfo
     as_of: date
@@ -402,15 +448,43 @@ class Verdict(_LazyOut):
                 return d
         raise KeyError(rule_id)
 
-    def to_json(self, *, indent: int | None = None, compact: bool = False) -> str:
+    def counterfactuals(self, rules: Collection[str] | None = None) -> list[Counterfactual]:
+        """The nearest changes of the project's facts that would change this verdict.
+
+        For each decisive finding, approval route and deadline; each one cites the
+        threshold, period or exception it crosses and was verified by evaluating the
+        changed project (see docs/explain.md). ``rules`` limits them to those rule ids
+        (and the approval routes they belong to).
+        """
+        from ._counterfactual import counterfactuals
+        from .errors import VerdictDetachedError
+
+        origin = (self.__pydantic_private__ or {}).get("_origin")
+        if origin is None:
+            raise VerdictDetachedError(
+                "this verdict does not know its pack and project (it was read from JSON or "
+                "unpickled); evaluate the project again to ask what would change it"
+            )
+        return counterfactuals(origin.pack, origin.project, self, rules)
+
+    def to_json(
+        self, *, indent: int | None = None, compact: bool = False, counterfactuals: bool = False
+    ) -> str:
         """The verdict as JSON text: every text in full, or ``compact``.
 
         The compact form names fixed pack texts (citations' renderings, messages, notes,
         route steps, labels) by id with the pack's content hash instead of repeating them;
         ``pack.texts()`` serves them once. Both forms have a JSON Schema in ``schemas/``.
+        With ``counterfactuals``, a ``counterfactuals`` section is added (full form only).
         """
         if compact:
             from ._compact import compact_json
 
             return compact_json(self, indent)
-        return self.model_dump_json(indent=indent)
+        if not counterfactuals:
+            return self.model_dump_json(indent=indent)
+        import json
+
+        data = self.model_dump(mode="json")
+        data["counterfactuals"] = [c.model_dump(mode="json") for c in self.counterfactuals()]
+        return json.dumps(data, ensure_ascii=False, indent=indent)

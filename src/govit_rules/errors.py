@@ -12,7 +12,8 @@ Every exception derives from :class:`GovitRulesError`, so a caller can catch one
     ├── ReteUnavailableError      durable-rules is missing (the [rete] extra; not on Python 3.13)
     ├── ReteEncodingError         a value cannot be carried exactly into durable-rules
     ├── PortfolioError            a portfolio file is unreadable; .problems locates each bad cell
-    └── ReformError               a reform overlay is invalid or breaks its pack (a PackError)
+    ├── ReformError               a reform overlay is invalid or breaks its pack (a PackError)
+    └── VerdictDetachedError      a verdict read back from JSON cannot say what would change it
 
 Problems are collected, never thrown one at a time: a broken pack reports all its problems
 as ``path:line:col: code: message`` lines in one error.
@@ -36,6 +37,7 @@ __all__ = [
     "ReteEncodingError",
     "ReteUnavailableError",
     "UnknownJurisdictionError",
+    "VerdictDetachedError",
 ]
 
 
@@ -112,3 +114,7 @@ class PortfolioError(_ProblemsError):
 
 class ReformError(PackError):
     """A reform overlay is invalid or breaks its pack; ``problems`` point into the reform."""
+
+
+class VerdictDetachedError(GovitRulesError, LookupError):
+    """A verdict that no longer knows its pack and project (read from JSON, unpickled)."""
