@@ -27,18 +27,23 @@ def dazhou():  # type: ignore[no-untyped-def]
     return load_pack(DAZHOU)
 
 
+def _one_reading(pack: Any, **facts: str) -> tuple[Any, Any]:
+    """The verdict on a plain municipal project with these dates, and its only reading."""
+    v = evaluate({**BASE, **facts}, pack=pack, as_of=AS_OF)
+    [reading] = v.readings
+    return v, reading
+
+
 def test_dazhou_art_37_review_late_in_calendar_days_is_in_time_in_working_days(
     dazhou,
 ) -> None:  # type: ignore[no-untyped-def]
     # Plan submitted 24 September 2026: 10 days end on 4 October, inside the National Day
     # holiday, so the last day moves to 8 October; 10 working days end on 15 October.
-    project = {
-        **BASE,
-        "technical_plan_submitted_on": "2026-09-24",
-        "technical_review_completed_on": "2026-10-09",
-    }
-    v = evaluate(project, pack=dazhou, as_of=AS_OF)
-    [reading] = v.readings
+    v, reading = _one_reading(
+        dazhou,
+        technical_plan_submitted_on="2026-09-24",
+        technical_review_completed_on="2026-10-09",
+    )
     assert reading.rule_id == "technical-review.period"
     assert reading.citation.en == "Art. 37"
     assert (reading.chosen.status, reading.chosen.due) == (Status.missed, date(2026, 10, 8))
@@ -53,12 +58,11 @@ def test_dazhou_art_37_review_late_in_calendar_days_is_in_time_in_working_days(
 def test_dazhou_art_37_readings_that_agree_on_the_status_still_show_their_dates(
     dazhou,
 ) -> None:  # type: ignore[no-untyped-def]
-    project = {
-        **BASE,
-        "technical_plan_submitted_on": "2026-09-24",
-        "technical_review_completed_on": "2026-10-08",
-    }
-    [reading] = evaluate(project, pack=dazhou, as_of=AS_OF).readings
+    _, reading = _one_reading(
+        dazhou,
+        technical_plan_submitted_on="2026-09-24",
+        technical_review_completed_on="2026-10-08",
+    )
     assert reading.chosen.status is reading.alternative.status is Status.met
     assert reading.chosen.due != reading.alternative.due
 
@@ -66,13 +70,11 @@ def test_dazhou_art_37_readings_that_agree_on_the_status_still_show_their_dates(
 def test_dazhou_art_52_self_evaluation_at_17_months_meets_12_to_24_but_not_within_12(
     dazhou,
 ) -> None:  # type: ignore[no-untyped-def]
-    project = {
-        **BASE,
-        "operation_started_on": "2024-10-01",
-        "self_evaluation_submitted_on": "2026-03-02",
-    }
-    v = evaluate(project, pack=dazhou, as_of=AS_OF)
-    [reading] = v.readings
+    v, reading = _one_reading(
+        dazhou,
+        operation_started_on="2024-10-01",
+        self_evaluation_submitted_on="2026-03-02",
+    )
     assert reading.rule_id == "performance.self-evaluation"
     assert reading.chosen.status is Status.met
     assert (reading.chosen.earliest, reading.chosen.latest) == (
@@ -86,12 +88,11 @@ def test_dazhou_art_52_self_evaluation_at_17_months_meets_12_to_24_but_not_withi
 def test_dazhou_art_52_self_evaluation_before_12_months_is_early_only_on_the_chosen_reading(
     dazhou,
 ) -> None:  # type: ignore[no-untyped-def]
-    project = {
-        **BASE,
-        "operation_started_on": "2024-10-01",
-        "self_evaluation_submitted_on": "2025-09-30",
-    }
-    [reading] = evaluate(project, pack=dazhou, as_of=AS_OF).readings
+    _, reading = _one_reading(
+        dazhou,
+        operation_started_on="2024-10-01",
+        self_evaluation_submitted_on="2025-09-30",
+    )
     assert reading.chosen.status is Status.too_early
     assert reading.alternative.status is Status.met
 
