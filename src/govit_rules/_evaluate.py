@@ -349,7 +349,12 @@ def _readings(ctx: _Ctx, entries: list[_Entry]) -> list[AlternativeReading]:
             continue
         alt_entries: list[_Entry] = []
         alt_deadlines: list[DeadlineResult] = []
-        _status_loop((alt,), ctx.p, stage_rank, scratch, alt_entries, [], [], alt_deadlines)
+        if alt.kind == "scope":
+            v = alt.main_fn(ctx.p)
+            scope_st = S.satisfied if v is True else S.out_of_scope if v is False else S.unknown
+            alt_entries.append((alt, scope_st, True, v, False, None))
+        else:
+            _status_loop((alt,), ctx.p, stage_rank, scratch, alt_entries, [], [], alt_deadlines)
         chosen = _reading(st, extra)
         if alt_entries:
             other = _reading(alt_entries[0][1], alt_entries[0][5])

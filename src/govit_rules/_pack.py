@@ -1263,7 +1263,8 @@ def _info(a: ArticleSpec, rules: tuple[str, ...]) -> ArticleInfo:
 
 
 def _warn_unused(ld: _Loader, meta: PackFile, rules: list[CompiledRule]) -> None:
-    used_docs = {d for r in rules for d in r.documents}
+    # A choice (any_of) uses every document it names.
+    used_docs = {x for r in rules for d in r.documents for x in ((d,) if isinstance(d, str) else d)}
     for r in rules:
         for c in (r.when, r.main, r.unless):
             for t in tests_of(c) if c is not None else ():
