@@ -331,3 +331,25 @@ def test_smoke_shipped_packs(tmp_path: Path) -> None:
             assert "Traceback" not in c.stderr
         lint = run("lint", str(pack_dir))
         assert lint.returncode in (0, 1), lint.stderr
+
+
+def test_compare_judges_each_pack_on_the_documents_it_declares_and_says_which_were_left_out() -> (
+    None
+):
+    r = run_cli(
+        "compare",
+        "rulepacks/wendeng/examples/compliant.yaml",
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "json",
+    )
+    rows = (
+        json.loads(r.stdout)["rows"]
+        if isinstance(json.loads(r.stdout), dict)
+        else json.loads(r.stdout)
+    )
+    assert all("error" not in row for row in rows), rows
+    by = {row["jurisdiction"]: row for row in rows}
+    assert by["wendeng"]["documents_not_in_pack"] == []
+    assert by["dazhou"]["documents_not_in_pack"]

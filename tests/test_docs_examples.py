@@ -122,6 +122,13 @@ def parse_page(path: Path) -> Page:
                 if not arg:
                     raise ValueError(f"{where}: docs-test {verb} needs a path")
                 pending, pending_line = (verb, arg), i + 1
+            elif verb == "elsewhere":
+                # Run by another test (e.g. against a live server): that test must exist.
+                if not arg or not (ROOT / arg).is_file():
+                    raise ValueError(
+                        f"{where}: docs-test elsewhere names the test file that runs it"
+                    )
+                pending, pending_line = (verb, arg), i + 1
             else:
                 raise ValueError(f"{where}: unknown docs-test directive {verb!r}")
             i += 1
@@ -147,6 +154,8 @@ def parse_page(path: Path) -> Page:
             block = Block(path, start + 1, f["lang"].lower(), "\n".join(body) + "\n", directive)
             if directive and directive[0] == "skip":
                 page.skips.append((block.line, directive[1]))
+            elif directive and directive[0] == "elsewhere":
+                pass
             else:
                 page.steps.append(Step(block.line, block=block))
         elif pending and line.strip():

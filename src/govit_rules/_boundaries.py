@@ -28,7 +28,7 @@ from ._conditions import (
     fact_types,
     tests_of,
 )
-from ._pack import CompiledPack, CompiledRule
+from ._pack import MAIN_KEY, CompiledPack, CompiledRule
 from ._verdict import CitationRef, Text
 
 __all__ = [
@@ -167,9 +167,8 @@ def cites_of(pack: CompiledPack, rule: CompiledRule) -> list[CitationRef]:
 def rule_trees(rule: CompiledRule) -> Iterator[tuple[str, Cond]]:
     """The condition trees of a rule, each with the name its YAML key gives it."""
     yield "when", rule.when
-    label = {"scope": "in_scope_if", "prohibition": "prohibits", "obligation": "requires"}
-    if rule.kind in label:
-        yield label[rule.kind], rule.main
+    if rule.kind in MAIN_KEY:
+        yield MAIN_KEY[rule.kind], rule.main
     if rule.unless is not None:
         yield "unless", rule.unless
 

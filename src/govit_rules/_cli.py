@@ -535,19 +535,13 @@ def explain_tree(cond: Cond, p: Project) -> dict[str, Any]:
     raise TypeError(cond)  # pragma: no cover
 
 
-_TREE_LABEL = {
-    "scope": "in_scope_if",
-    "prohibition": "prohibits",
-    "obligation": "requires",
-    "exemption": "exempt_if",
-}
-
-
 def explain_rule(rule: CompiledRule, p: Project, verdict: Verdict) -> dict[str, Any]:
     """Everything ``explain`` says about one rule, as plain data."""
+    from ._pack import MAIN_KEY
+
     trees = [("when", rule.when)]
-    if rule.kind in _TREE_LABEL:
-        trees.append((_TREE_LABEL[rule.kind], rule.main))
+    if rule.kind in MAIN_KEY:
+        trees.append((MAIN_KEY[rule.kind], rule.main))
     if rule.unless is not None:
         trees.append(("unless", rule.unless))
     status = None
@@ -854,9 +848,21 @@ def compare_rows(
 
     rows: list[dict[str, Any]] = []
     for name, get in packs:
+        foreign: list[str] = []
         try:
             compiled = get()
-            v = _evaluate(compiled, p, as_of)
+            judged = p
+            if p.submitted_documents:
+                # Document ids are each pack's own: a project written for one pack is
+                # judged by another on the documents that pack knows, and the row says so.
+                foreign = sorted(p.submitted_documents - compiled.documents.keys())
+                if foreign:
+                    judged = p.model_copy(
+                        update={
+                            "submitted_documents": p.submitted_documents & compiled.documents.keys()
+                        }
+                    )
+            v = _evaluate(compiled, judged, as_of)
         except PackError as exc:
             first = str(exc.problems[0]) if exc.problems else exc.summary
             more = f" (+{len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
@@ -884,6 +890,7 @@ def compare_rows(
                 "deadlines": sum(1 for d in v.deadlines if d.status.value != "not_applicable"),
                 "missed": missed,
                 "prohibitions": prohibitions,
+                "documents_not_in_pack": foreign,
             }
         )
     return rows
@@ -952,6 +959,16 @@ def compare(
             _esc(prohib),
         )
     _console().print(table)
+    left_out = [
+        f"{r['jurisdiction']} {len(r['documents_not_in_pack'])}"
+        for r in rows
+        if r.get("documents_not_in_pack")
+    ]
+    if left_out:
+        print(
+            "submitted documents a pack does not declare were left out for it: "
+            + ", ".join(left_out)
+        )
     return EXIT_OK
 
 
@@ -1412,14 +1429,20 @@ def watch(
 @app.command(epilog="Example:  govit-rules serve --port 8000  (then open http://127.0.0.1:8000/)")
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)
+    ] = 8000,
     packs: Annotated[
         list[Path] | None,
-        typer.Option("--packs", help="Serve the packs in this folder (repeatable) instead of the shipped ones."),
+        typer.Option(
+            "--packs",
+            help="Serve the packs in this folder (repeatable) instead of the shipped ones.",
+        ),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="Worker processes.", min=1, max=64)] = 1,
     reload_packs: Annotated[
-        bool, typer.Option("--reload-packs", help="Watch the pack folders and swap changed packs in.")
+        bool,
+        typer.Option("--reload-packs", help="Watch the pack folders and swap changed packs in."),
     ] = False,
 ) -> int:
     """Serve the HTTP API (/v1, OpenAPI at /docs) and the analysts' workbench page at /.

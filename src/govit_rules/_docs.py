@@ -24,12 +24,19 @@ from ._conditions import FactType, fact_types
 from ._coverage import case_citation, load_cases, pack_coverage, pins, rel_to_pack, source_rel
 from ._lint import cond_text
 from ._model import Project
-from ._pack import CompiledPack, CompiledRule
+from ._pack import MAIN_KEY, CompiledPack, CompiledRule
 from ._schema import ACTIONS
 from ._testing import LoadedCase
 from ._yaml import load_yaml
 
-__all__ = ["DocFile", "article_views", "render_pack_page", "render_project_model", "stale_files", "write_files"]
+__all__ = [
+    "DocFile",
+    "article_views",
+    "render_pack_page",
+    "render_project_model",
+    "stale_files",
+    "write_files",
+]
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
@@ -138,15 +145,8 @@ def _rule_view(
         "also": [f"{c.zh()} / {c.en()}" for c in rule.also],
         "message": _message(rule, raw),
         "when": None if _is_true(rule.when) else cond_text(rule.when),
-        "main_label": {
-            "scope": "in scope if",
-            "prohibition": "prohibits",
-            "obligation": "requires",
-            "exemption": "exempt if",
-        }.get(rule.kind),
-        "main": cond_text(rule.main)
-        if rule.kind in ("scope", "prohibition", "obligation", "exemption")
-        else None,
+        "main_label": MAIN_KEY[rule.kind].replace("_", " ") if rule.kind in MAIN_KEY else None,
+        "main": cond_text(rule.main) if rule.kind in MAIN_KEY else None,
         "unless": cond_text(rule.unless) if rule.unless is not None else None,
         "thresholds": _thresholds(rule),
         "stage": rule.stage.value if rule.stage is not None else None,

@@ -68,7 +68,7 @@ from ._conditions import (
 from ._coverage import case_citation, load_cases, pins
 from ._lawtext import parse_regulation
 from ._model import Project
-from ._pack import CompiledPack, CompiledRule
+from ._pack import MAIN_KEY, CompiledPack, CompiledRule
 from ._testing import LoadedCase
 from ._yaml import load_yaml, locate
 from .errors import GovitRulesError, Problem
@@ -288,12 +288,7 @@ def _unique_facts(conds: Iterable[Cond]) -> list[str]:
 # --- checks ---------------------------------------------------------------------------------
 
 
-_TREE_NAMES = {
-    "scope": "in_scope_if",
-    "prohibition": "prohibits",
-    "obligation": "requires",
-    "exemption": "exempt_if",
-}
+_TREE_NAMES = MAIN_KEY
 
 
 def _trees(rule: CompiledRule) -> Iterator[tuple[str, Cond]]:

@@ -49,7 +49,7 @@ from ._schema import (
 from ._yaml import LocDict, load_yaml_cached, locate
 from .errors import PackError, PackNotFoundError, Problem
 
-__all__ = ["CompiledPack", "CompiledRule", "DeadlineSpec", "load_pack"]
+__all__ = ["MAIN_KEY", "CompiledPack", "CompiledRule", "DeadlineSpec", "load_pack"]
 
 # The largest shipped pack file is 16 KB; a pack file above this is a mistake or an attack.
 MAX_FILE_BYTES = 1_000_000
@@ -66,6 +66,14 @@ _KIND_KEYS: dict[str, tuple[set[str], set[str]]] = {
         {"anchor", "when", "stage", "within", "at_least", "window", "by", "done", "shown_by"},
     ),
     "exemption": ({"exempt_if", "exempts"}, {"when"}),
+}
+# The key that holds each kind's main condition (the others have none but ``when``): the
+# one table every tool reads, so a new kind is named here once.
+MAIN_KEY: dict[str, str] = {
+    "scope": "in_scope_if",
+    "prohibition": "prohibits",
+    "obligation": "requires",
+    "exemption": "exempt_if",
 }
 _COMMON = {
     "id",
