@@ -687,7 +687,9 @@ def _finding(
         citation=ref,
         also_cites=also,
         message=ctx.render(rule, st, extra),
-        facts={f: facts[f] for f in rule.facts},
+        # Set-valued facts as sorted lists: the same verdict gives the same bytes in every
+        # process, whatever the string hash seed (and JSON needs no serializer per finding).
+        facts={f: sorted(v) if isinstance(v := facts[f], frozenset) else v for f in rule.facts},
         thresholds=thresholds,
         missing_facts=missing,
         interpretation=interp,

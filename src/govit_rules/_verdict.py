@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, field_serializer
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from ._citation import Citation
 
@@ -82,6 +82,7 @@ class _LazyOut(_Out):
     """
 
     _LAZY: ClassVar[frozenset[str]] = frozenset()
+    _NESTED: ClassVar[tuple[str, ...]] = ()  # list fields whose items may be lazy
 
     def __getattr__(self, name: str) -> Any:
         if name in type(self)._LAZY:
@@ -96,20 +97,19 @@ class _LazyOut(_Out):
     def materialize(self) -> None:
         """Build every lazy part now (and those of nested lazy results)."""
         values = self.__dict__
-        if any(name not in values for name in type(self)._LAZY):
-            for name in type(self)._LAZY:
+        cls = type(self)
+        if any(name not in values for name in cls._LAZY):
+            for name in cls._LAZY:
                 if name not in values:
                     getattr(self, name)
             # Fields in their declared order, however they were read: the JSON keeps it.
-            ordered = {name: values[name] for name in type(self).model_fields}
+            ordered = {name: values[name] for name in cls.model_fields}
             object.__setattr__(self, "__dict__", ordered)
-        for value in self.__dict__.values():
-            if isinstance(value, _LazyOut):
-                value.materialize()
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, _LazyOut):
-                        item.materialize()
+            values = ordered
+        for name in cls._NESTED:
+            for item in values[name]:
+                if isinstance(item, _LazyOut):
+                    item.materialize()
 
     def model_dump(self, **kwargs: Any) -> dict[str, Any]:
         self.materialize()
@@ -199,12 +199,6 @@ class Finding(_Out):
     missing_facts: list[str] = []
     interpretation: Text | None = None
     stage: str | None = None
-
-    @field_serializer("facts")
-    def _sorted_sets(self, facts: dict[str, Any]) -> dict[str, Any]:
-        # Set-valued facts in sorted order: the same verdict gives the same bytes in every
-        # process, whatever the string hash seed.
-        return {k: sorted(v) if isinstance(v, frozenset | set) else v for k, v in facts.items()}
 
 
 class RouteStepResult(_Out):
@@ -367,6 +361,7 @@ class Verdict(_LazyOut):
     _LAZY: ClassVar[frozenset[str]] = frozenset(
         {"findings", "required_documents", "missing_facts", "interpretations", "readings"}
     )
+    _NESTED: ClassVar[tuple[str, ...]] = ("deadlines",)
 
     _origin: VerdictOrigin | None = PrivateAttr(default=None)
 
