@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ from hypothesis import strategies as st
 
 pl = pytest.importorskip("polars")
 
-from govit_rules import get_pack, jurisdictions  # noqa: E402
+from govit_rules import get_pack, jurisdictions, load_pack  # noqa: E402
 from govit_rules._calendar import _OFFICIAL  # noqa: E402
 from govit_rules._conditions import FactRef, fact_types  # noqa: E402
 from govit_rules._conditions import tests_of as leaf_tests  # noqa: E402
@@ -42,6 +43,14 @@ TYPES = fact_types()
 CENT = Decimal("0.01")
 DAY = timedelta(days=1)
 PACKS = jurisdictions()
+# The pack that uses every newer rule feature: exemptions, time limits, dates that prove a
+# period cut short, duties carried back in outside the scope, and document choices.
+FEATURES = Path(__file__).parent / "fixtures" / "features"
+
+
+def _pack(name: str) -> CompiledPack:
+    return load_pack(FEATURES) if name == "features" else get_pack(name)
+
 
 # Days where a working-day count can go wrong: official holidays and make-up working days
 # (2025-2026, and their neighbours), month ends, and days outside the calendar's data.
@@ -96,10 +105,10 @@ def _strategy(pack: CompiledPack, fact: str, edges: list[Any]) -> st.SearchStrat
         base = st.decimals(min_value=0, max_value=3000, places=2).filter(lambda v: _valid(fact, v))
     elif kind == "integer":
         base = (
-            st.sampled_from([0, 1, 2003, 2024, 2025, 2026, 2027, 2028, 9999])
+            st.sampled_from([1990, 2003, 2024, 2025, 2026, 2027, 2028, 2100])
             if "year" in fact
             else st.integers(0, 4)
-        )
+        ).filter(lambda v: _valid(fact, v))
     elif kind == "date":
         base = _DATES
     elif kind == "bool":
@@ -108,11 +117,8 @@ def _strategy(pack: CompiledPack, fact: str, edges: list[Any]) -> st.SearchStrat
         assert ftype.enum is not None
         base = st.sampled_from([m.value for m in ftype.enum])
     elif kind == "set":
-        pool = (
-            [m.value for m in ftype.enum]
-            if ftype.enum is not None
-            else sorted({*pack.documents, "other"})
-        )
+        # Only declared documents: an undeclared one is refused (tested on its own).
+        pool = [m.value for m in ftype.enum] if ftype.enum is not None else sorted(pack.documents)
         # Repeats allowed: a list with a member twice is the same set.
         base = st.lists(st.sampled_from(pool), max_size=min(6, len(pool)))
     else:
@@ -137,8 +143,12 @@ def _bounds(pack: CompiledPack, rule: Any, anchor: date) -> list[date]:
     return out
 
 
+def _near(day: date) -> st.SearchStrategy[date]:
+    return st.sampled_from([day - DAY, day, day + DAY])
+
+
 @st.composite
-def portfolios(draw: st.DrawFn, pack: CompiledPack) -> pl.DataFrame:
+def portfolios(draw: st.DrawFn, pack: CompiledPack, as_of: date) -> pl.DataFrame:
     facts = read_facts(pack)
     edges = _edges(pack)
     strategies = {f: _strategy(pack, f, edges.get(f, [])) for f in facts}
@@ -152,7 +162,16 @@ def portfolios(draw: st.DrawFn, pack: CompiledPack) -> pl.DataFrame:
             anchor = row.get(rule.anchor)
             if anchor is not None and draw(st.booleans()):
                 bound = draw(st.sampled_from(_bounds(pack, rule, anchor)))
-                row[rule.done] = bound + draw(st.sampled_from([-DAY, timedelta(0), DAY]))
+                row[rule.done] = draw(_near(bound))
+            if anchor is not None and rule.shown_by and draw(st.booleans()):
+                # A later step dated around the period's earliest end, completion unknown.
+                bound = draw(st.sampled_from(_bounds(pack, rule, anchor)))
+                row[draw(st.sampled_from(rule.shown_by))] = draw(_near(bound))
+                if draw(st.booleans()):
+                    row[rule.done] = None
+        for rule in pack.rules:
+            if rule.limit is not None and draw(st.booleans()):
+                row[rule.limit] = draw(_near(as_of))  # the day before, on and after the limit
         rows.append(row)
     # Some columns absent altogether: an unknown fact for every project.
     dropped = draw(st.sets(st.sampled_from(facts), max_size=3))
@@ -182,17 +201,18 @@ def _mismatches(a: pl.DataFrame, b: pl.DataFrame) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("jurisdiction", PACKS)
+@pytest.mark.parametrize("jurisdiction", [*PACKS, "features"])
 def test_columnar_statuses_equal_the_engine_on_generated_portfolios(jurisdiction: str) -> None:
-    pack = get_pack(jurisdiction)
+    pack = _pack(jurisdiction)
 
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
-    @given(frame=portfolios(pack), as_of=_as_of(pack))
-    def check(frame: pl.DataFrame, as_of: date) -> None:
+    @given(data=st.data(), as_of=_as_of(pack))
+    def check(data: st.DataObject, as_of: date) -> None:
+        frame = data.draw(portfolios(pack, as_of))
         columnar = evaluate_columns(pack, frame, as_of)
         engine = evaluate_rows(pack, frame, as_of)
         problems = _mismatches(columnar, engine)

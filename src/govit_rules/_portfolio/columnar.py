@@ -26,7 +26,7 @@ from .._conditions import TrueCond
 from .._pack import CompiledPack
 from .._verdict import Outcome, Verdict
 from .deadlines import DeadlinePlan
-from .exprs import LeafCache, normalise
+from .exprs import LeafCache, check_documents, normalise
 from .rowwise import project_of_row
 from .statuses import STATUS_TEXT, RuleColumns, StatusBuilder, code_column, read_facts, stage_rank
 
@@ -152,6 +152,7 @@ def evaluate_columns(pack: CompiledPack, frame: pl.DataFrame, as_of: date) -> pl
     """
     frame = as_frame(frame)
     base = normalise(frame, read_facts(pack))
+    check_documents(frame, pack.jurisdiction, sorted(pack.documents))
     if not pack.in_force(as_of):
         return _not_in_force(frame, output_schema(pack, "project_id" in frame.columns))
     plan = stages(pack, as_of, _pack_cache(pack)["deadlines"].span(base))
