@@ -429,3 +429,154 @@ def test_sweeping_evaluation_dates_keeps_a_bounded_number_of_compiled_plans() ->
     for day in range(20):
         evaluate_columns(pack, frame, date(2026, 1, 1) + timedelta(days=day))
     assert len(_pack_cache(pack)) <= _KEEP + 1  # the plans and the deadline arrays
+
+
+# --- the newer rule features, case by case (tests/fixtures/features) ----------------------
+
+FEATURES_ON = date(2026, 6, 1)
+LOCAL = {"funding_sources": ["local_budget"], "delivery_mode": "self_build"}
+
+
+def _both(pack: CompiledPack, rows: list[dict[str, Any]], on: date = FEATURES_ON) -> Any:
+    """The columnar output, after checking it equals the engine's in every cell."""
+    frame = _frame(rows)
+    columnar = evaluate_columns(pack, frame, on)
+    problems = _mismatches(columnar, evaluate_rows(pack, frame, on))
+    assert not problems, "\n".join(problems)
+    return columnar
+
+
+@pytest.fixture(scope="module")
+def features() -> CompiledPack:
+    return _pack("features")
+
+
+@pytest.mark.parametrize(
+    ("amount", "exemption", "route", "approver"),
+    [
+        ("49.99", "exempt", "not_applicable", None),
+        ("50.00", "not_applicable", "required", "bureau"),
+        ("50.01", "not_applicable", "required", "bureau"),
+    ],
+)
+def test_an_exemption_lifts_the_approval_exactly_below_its_threshold(
+    features: CompiledPack, amount: str, exemption: str, route: str, approver: str | None
+) -> None:
+    # Art. 2(2): projects below 50万 need no approval; 50万 itself is not below.
+    out = _both(features, [{**LOCAL, "total_investment": Decimal(amount)}])
+    assert out["status:approval.small-exempt"].to_list() == [exemption]
+    assert out["status:approval.route"].to_list() == [route]
+    assert out["approver:project_approval"].to_list() == [approver]
+
+
+def test_a_breach_an_unknown_exemption_may_lift_is_unknown_not_a_breach(
+    features: CompiledPack,
+) -> None:
+    # Art. 2(2) unknown (no amount, no delivery mode): the missing approval of Art. 2(1)
+    # is not yet a breach.
+    out = _both(features, [{"funding_sources": ["local_budget"]}])
+    assert out["status:approval.small-exempt"].to_list() == ["unknown"]
+    assert out["status:approval.plan-required"].to_list() == ["unknown"]
+    assert out["outcome"].to_list() == ["needs_information"]
+
+
+@pytest.mark.parametrize(
+    ("limit", "status"),
+    [(-1, "violated"), (0, "required"), (1, "required"), (None, "unknown")],
+)
+def test_a_time_limited_duty_is_due_until_its_limit_day_and_breached_after(
+    features: CompiledPack, limit: int | None, status: str
+) -> None:
+    # Art. 4: rectification within the limit; on the limit day it is still only due.
+    row: dict[str, Any] = {
+        **LOCAL,
+        "rectification_ordered": True,
+        "rectification_completed": False,
+    }
+    if limit is not None:
+        row["rectification_due_on"] = FEATURES_ON + timedelta(days=limit)
+    out = _both(features, [row])
+    assert out["status:rectification.within-limit"].to_list() == [status]
+
+
+@pytest.mark.parametrize(
+    ("applied", "status"),
+    [(date(2026, 4, 1), "missed"), (date(2026, 4, 2), "upcoming"), (None, "upcoming")],
+)
+def test_a_later_step_before_the_earliest_end_shows_the_trial_run_was_cut_short(
+    features: CompiledPack, applied: date | None, status: str
+) -> None:
+    # Art. 5: at least a month from 2026-03-02, so not before 2026-04-02.
+    row: dict[str, Any] = {**LOCAL, "trial_run_started_on": date(2026, 3, 2)}
+    if applied is not None:
+        row["acceptance_applied_on"] = applied
+    out = _both(features, [row])
+    assert out["status:trial.minimum"].to_list() == [status]
+
+
+@pytest.mark.parametrize(("sent", "outcome"), [(False, "non_compliant"), (True, "not_applicable")])
+def test_a_duty_carried_back_in_is_checked_for_a_project_outside_the_scope(
+    features: CompiledPack, sent: bool, outcome: str
+) -> None:
+    # Art. 1 excludes projects on higher-level money; Art. 6 still asks them to copy the plan.
+    row = {"funding_sources": ["higher_level_transfer"], "plan_copy_sent_to_coordinator": sent}
+    out = _both(features, [row])
+    assert out["outcome"].to_list() == [outcome]
+    assert out["status:copy.plan"].to_list() == ["violated" if not sent else "satisfied"]
+    assert out["status:approval.route"].to_list() == [None]
+
+
+@pytest.mark.parametrize(
+    ("submitted", "status"),
+    [
+        (["plan", "needs_report"], "satisfied"),
+        (["plan", "last_contract"], "satisfied"),
+        (["plan"], "violated"),
+        (["needs_report", "last_contract"], "violated"),
+    ],
+)
+def test_a_choice_of_documents_is_met_by_any_one_of_them(
+    features: CompiledPack, submitted: list[str], status: str
+) -> None:
+    # Art. 3: the plan, and the previous contract or a service needs report.
+    out = _both(features, [{**LOCAL, "submitted_documents": submitted}])
+    assert out["status:documents.service"].to_list() == [status]
+
+
+def test_a_period_ending_after_the_last_calendar_day_is_unknown_not_a_crash(
+    features: CompiledPack,
+) -> None:
+    # Art. 7: ten days from 9999-12-25 would end in year 10000: no date, an uncounted unknown.
+    rows = [
+        {**LOCAL, "budget_review_submitted_on": d} for d in (date(9999, 12, 25), date(9999, 12, 20))
+    ]
+    out = _both(features, rows)
+    assert out["status:review.period"].to_list() == ["unknown", "upcoming"]
+    assert out["due:review.period"].to_list() == [None, date(9999, 12, 30)]
+
+
+def test_an_undeclared_document_is_refused_with_its_row_and_a_suggestion(
+    features: CompiledPack,
+) -> None:
+    frame = _frame([{**LOCAL, "submitted_documents": ["plan"]}, {"submitted_documents": ["plans"]}])
+    with pytest.raises(ProjectValidationError) as err:
+        evaluate_columns(features, frame, FEATURES_ON)
+    (problem,) = err.value.problems
+    assert "row 2" in str(problem) and "submitted_documents" in str(problem)
+    assert "did you mean 'plan'" in str(problem)
+
+
+def test_an_undeclared_document_is_refused_even_where_the_pack_is_not_in_force() -> None:
+    pack = get_pack("dazhou")
+    frame = _frame([{**DAZHOU_1000, "submitted_documents": ["no_such_document"]}])
+    with pytest.raises(ProjectValidationError):
+        evaluate_columns(pack, frame, pack.in_force_from - DAY)
+
+
+@pytest.mark.parametrize("year", [1989, 2101])
+def test_a_year_outside_the_calendar_is_refused_like_the_engine_does(year: int) -> None:
+    pack = get_pack("qinzhou")
+    frame = pl.DataFrame({"plan_year": [2026, year]})
+    with pytest.raises(ProjectValidationError) as err:
+        evaluate_columns(pack, frame, date(2026, 11, 25))
+    assert "row 2" in str(err.value.problems[0]) and "plan_year" in str(err.value.problems[0])
