@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -32,6 +33,9 @@ from .._model import Project, Stage
 from .._pack import CompiledPack, CompiledRule
 from .._verdict import Outcome, Status
 from .exprs import LeafCache
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedWhen, When
 
 __all__ = ["NOT_REACHED", "STATUS_TEXT", "RuleColumns", "StatusBuilder", "code_column"]
 
@@ -135,11 +139,17 @@ class StatusBuilder:
         assert held is not None
         return pl.any_horizontal(unknown) & ~held
 
-    def reached(self, rule: CompiledRule) -> pl.Expr:
-        """The engine reaches the rule: the project is in scope, or the rule is carried."""
+    def _gated(self, rule: CompiledRule, first: pl.Expr) -> When | ChainedWhen:
+        """A status chain starting where the engine does not reach the rule (out of scope).
+
+        Rules carried back in outside the scope are always reached, and so are the
+        exemptions of a pack that carries any.
+        """
         if rule.despite_scope or (rule.kind == "exemption" and self.pack._carried):
-            return pl.lit(True)
-        return ~pl.col("__scope_false")
+            return pl.when(first)
+        return (
+            pl.when(pl.col("__scope_false")).then(pl.lit(NOT_REACHED, dtype=pl.UInt8)).when(first)
+        )
 
     def _violated(self, rule: CompiledRule, weight: int) -> pl.Expr:
         """A breach, unless an unknown exemption may lift the rule (then an unknown)."""
@@ -177,9 +187,7 @@ class StatusBuilder:
         out = []
         for rule in self.pack._exemptions:
             out.append(
-                pl.when(~self.reached(rule))
-                .then(pl.lit(NOT_REACHED, dtype=pl.UInt8))
-                .when(self._lifts_nothing(rule))
+                self._gated(rule, self._lifts_nothing(rule))
                 .then(_c(S.not_applicable))
                 .when(self._holds(rule))
                 .then(_c(S.exempt))
@@ -192,12 +200,7 @@ class StatusBuilder:
             exempted = self.exempted(rule)
             lifted = _false(c.when) if exempted is None else exempted | _false(c.when)
             out.append(
-                pl.when(~self.reached(rule))
-                .then(pl.lit(NOT_REACHED, dtype=pl.UInt8))
-                .when(lifted)
-                .then(_c(S.not_applicable))
-                .otherwise(code)
-                .alias(rule.id)
+                self._gated(rule, lifted).then(_c(S.not_applicable)).otherwise(code).alias(rule.id)
             )
         return out
 
@@ -311,7 +314,7 @@ class StatusBuilder:
                 .then(_c(S.upcoming))
                 .otherwise(lapsed)
             )
-        return (
+        code = (
             pl.when(c.when.is_null())
             .then(_c(S.unknown, 1))
             .when(pl.col(rule.anchor).is_null())
@@ -320,17 +323,27 @@ class StatusBuilder:
                 .then(_c(S.upcoming))
                 .otherwise(_c(S.unknown, 1))
             )
-            .when(self.overflow(rule))
-            .then(_c(S.unknown))  # no date can end the period: unknown, and not counted
-            .otherwise(dated)
         )
+        overflow = self.overflow(rule)
+        if overflow is not None:
+            # No date can end the period: unknown, and not counted (as in the engine).
+            code = code.when(overflow).then(_c(S.unknown))
+        return code.otherwise(dated)
 
     @staticmethod
-    def overflow(rule: CompiledRule) -> pl.Expr:
-        """The rule's period would end after 9999-12-31 (the engine computes no date)."""
+    def overflow(rule: CompiledRule) -> pl.Expr | None:
+        """The rule's period would end after 9999-12-31 (the engine computes no date).
+
+        None for a fixed-day deadline: its year is clamped to 9998, as in the engine.
+        """
+        spec = rule.deadline
+        assert spec is not None
+        kinds = {"within": ("due",), "at_least": ("earliest",)}.get(spec.direction)
+        if spec.direction == "by":
+            return None
         last = pl.lit(LAST_DAY, dtype=pl.Date)
-        kinds = ("due", "earliest", "latest")
-        return pl.any_horizontal([_true(pl.col(f"__{k}:{rule.id}") > last) for k in kinds])
+        cols = [pl.col(f"__{k}:{rule.id}") > last for k in kinds or ("earliest", "latest")]
+        return _true(pl.any_horizontal(cols)) if len(cols) > 1 else _true(cols[0])
 
     def outcome(self, scope_false: pl.Expr) -> pl.Expr:
         """The outcome: the largest weight of any rule's code (see the module docstring)."""
@@ -382,7 +395,10 @@ class StatusBuilder:
         for rule in self.pack._others:
             if rule.kind != "deadline":
                 continue
-            known = self._applies(rule, scope_false) & ~self.overflow(rule)
+            known = self._applies(rule, scope_false)
+            overflow = self.overflow(rule)
+            if overflow is not None:
+                known = known & ~overflow
             out.append(
                 pl.when(known)
                 .then(pl.col(f"__due:{rule.id}"))
