@@ -601,3 +601,12 @@ def test_periods_running_past_the_last_calendar_day_agree_with_the_engine(
     frame = _frame(rows)
     for on in (date(2026, 11, 25), last):
         assert not _mismatches(evaluate_columns(pack, frame, on), evaluate_rows(pack, frame, on))
+
+
+def test_a_null_among_the_submitted_documents_is_refused_with_its_row(
+    features: CompiledPack,
+) -> None:
+    frame = pl.DataFrame({"submitted_documents": [["plan"], ["plan", None]]})
+    with pytest.raises(ProjectValidationError) as err:
+        evaluate_columns(features, frame, FEATURES_ON)
+    assert "row 2" in str(err.value.problems[0])

@@ -245,7 +245,9 @@ def check_documents(frame: pl.DataFrame, pack: str, known: list[str]) -> None:
         docs = frame.select(pl.col(name).cast(pl.List(pl.Utf8), strict=True)).to_series()
     except pl.exceptions.PolarsError:
         _locate_cast_failure(frame, [pl.col(name).cast(pl.List(pl.Utf8), strict=True)])
-    outside = docs.list.eval(pl.element().is_in(known).not_()).list.any().fill_null(False)
+    # A null member is no document id either (the project model refuses it too).
+    stray = pl.element().is_in(known).not_() | pl.element().is_null()
+    outside = docs.list.eval(stray).list.any().fill_null(False)
     if not outside.any():
         return
     row = int(outside.arg_true()[0])
