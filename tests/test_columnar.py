@@ -207,10 +207,7 @@ def _mismatches(a: pl.DataFrame, b: pl.DataFrame) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("jurisdiction", [*PACKS, "features"])
-def test_columnar_statuses_equal_the_engine_on_generated_portfolios(jurisdiction: str) -> None:
-    pack = _pack(jurisdiction)
-
+def _differential(pack: CompiledPack) -> None:
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
@@ -225,6 +222,48 @@ def test_columnar_statuses_equal_the_engine_on_generated_portfolios(jurisdiction
         assert not problems, "\n".join(problems[:20])
 
     check()
+
+
+@pytest.mark.parametrize("jurisdiction", [*PACKS, "features"])
+def test_columnar_statuses_equal_the_engine_on_generated_portfolios(jurisdiction: str) -> None:
+    _differential(_pack(jurisdiction))
+
+
+# A variant of the features pack: an exemption with a condition of its own, lifting a
+# deadline, a document rule, a carried duty, a carried route and a carried prohibition.
+_VARIANT_RULES = """
+  - id: secret.exempt
+    kind: exemption
+    cite: {article: 6}
+    when: {is_secret: true}
+    exempt_if: {total_investment: {below: 100}}
+    exempts: [copy.plan, trial.minimum, documents.service, approval.route, no-major-change]
+    message: {zh: 涉密小项目豁免。, en: Small secret projects are exempt.}
+
+  - id: no-major-change
+    kind: prohibition
+    cite: {article: 6}
+    despite_scope: true
+    prohibits: {major_change: true, major_change_approved: false}
+    unless: {total_investment: {below: 10}}
+    message: {zh: 未经批准不得重大变更。, en: No unapproved major change.}
+"""
+
+
+def test_columnar_statuses_equal_the_engine_where_exemptions_lift_carried_rules(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    shutil.copytree(FEATURES, tmp_path / "p")
+    rules = tmp_path / "p" / "rules" / "main.yaml"
+    text = rules.read_text("utf-8").replace(
+        "    route: project_approval\n", "    despite_scope: true\n    route: project_approval\n"
+    )
+    rules.write_text(text + _VARIANT_RULES, "utf-8")
+    pack = load_pack(tmp_path / "p")
+    assert pack.rule("approval.route").despite_scope
+    _differential(pack)
 
 
 # --- the contract, case by case ---------------------------------------------------------
