@@ -183,7 +183,10 @@ class StatusBuilder:
         return _true(pl.col(_RANK) < rule.stage_rank)
 
     def other_codes(self) -> list[pl.Expr]:
-        """Codes of the non-scope rules; null where a scope rule excludes the project."""
+        """Codes of the exemptions and the other non-scope rules, in pack order of kind.
+
+        ``NOT_REACHED`` where a scope rule excludes the project and the rule is not carried.
+        """
         out = []
         for rule in self.pack._exemptions:
             out.append(
@@ -338,12 +341,13 @@ class StatusBuilder:
         """
         spec = rule.deadline
         assert spec is not None
-        kinds = {"within": ("due",), "at_least": ("earliest",)}.get(spec.direction)
         if spec.direction == "by":
             return None
+        computed = {"within": ["due"], "at_least": ["earliest"]}.get(
+            spec.direction, ["earliest", "latest"]
+        )
         last = pl.lit(LAST_DAY, dtype=pl.Date)
-        cols = [pl.col(f"__{k}:{rule.id}") > last for k in kinds or ("earliest", "latest")]
-        return _true(pl.any_horizontal(cols)) if len(cols) > 1 else _true(cols[0])
+        return _true(pl.any_horizontal([pl.col(f"__{k}:{rule.id}") > last for k in computed]))
 
     def outcome(self, scope_false: pl.Expr) -> pl.Expr:
         """The outcome: the largest weight of any rule's code (see the module docstring)."""
