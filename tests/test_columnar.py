@@ -649,3 +649,15 @@ def test_a_null_among_the_submitted_documents_is_refused_with_its_row(
     with pytest.raises(ProjectValidationError) as err:
         evaluate_columns(features, frame, FEATURES_ON)
     assert "row 2" in str(err.value.problems[0])
+
+
+def test_a_batch_with_far_dates_does_not_keep_its_calendar_arrays() -> None:
+    # Arrays up to 9999 are millions of days: built for the batch, then let go.
+    from govit_rules._portfolio.columnar import _pack_cache
+    from govit_rules._portfolio.deadlines import DEFAULT_SPAN
+
+    pack = _pack("features")
+    frame = _frame([{**LOCAL, "budget_review_submitted_on": date(9999, 12, 20)}])
+    evaluate_columns(pack, frame, FEATURES_ON)
+    spans = [k[1] for k in _pack_cache(pack) if isinstance(k, tuple)]
+    assert all(span == DEFAULT_SPAN for span in spans)
