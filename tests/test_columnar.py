@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ from hypothesis import strategies as st
 
 pl = pytest.importorskip("polars")
 
-from govit_rules import get_pack, jurisdictions  # noqa: E402
+from govit_rules import get_pack, jurisdictions, load_pack  # noqa: E402
 from govit_rules._calendar import _OFFICIAL  # noqa: E402
 from govit_rules._conditions import FactRef, fact_types  # noqa: E402
 from govit_rules._conditions import tests_of as leaf_tests  # noqa: E402
@@ -42,6 +43,14 @@ TYPES = fact_types()
 CENT = Decimal("0.01")
 DAY = timedelta(days=1)
 PACKS = jurisdictions()
+# The pack that uses every newer rule feature: exemptions, time limits, dates that prove a
+# period cut short, duties carried back in outside the scope, and document choices.
+FEATURES = Path(__file__).parent / "fixtures" / "features"
+
+
+def _pack(name: str) -> CompiledPack:
+    return load_pack(FEATURES) if name == "features" else get_pack(name)
+
 
 # Days where a working-day count can go wrong: official holidays and make-up working days
 # (2025-2026, and their neighbours), month ends, and days outside the calendar's data.
@@ -88,7 +97,10 @@ def _edges(pack: CompiledPack) -> dict[str, list[Any]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
-def _strategy(pack: CompiledPack, fact: str, edges: list[Any]) -> st.SearchStrategy[Any]:
+def _strategy(
+    pack: CompiledPack, fact: str, edges: list[Any], known: int = 1
+) -> st.SearchStrategy[Any]:
+    """A cell: unknown, or a value; ``known`` times more often a value than unknown."""
     ftype = TYPES[fact]
     kind = ftype.kind
     base: st.SearchStrategy[Any]
@@ -96,10 +108,10 @@ def _strategy(pack: CompiledPack, fact: str, edges: list[Any]) -> st.SearchStrat
         base = st.decimals(min_value=0, max_value=3000, places=2).filter(lambda v: _valid(fact, v))
     elif kind == "integer":
         base = (
-            st.sampled_from([0, 1, 2003, 2024, 2025, 2026, 2027, 2028, 9999])
+            st.sampled_from([1990, 2003, 2024, 2025, 2026, 2027, 2028, 2100])
             if "year" in fact
             else st.integers(0, 4)
-        )
+        ).filter(lambda v: _valid(fact, v))
     elif kind == "date":
         base = _DATES
     elif kind == "bool":
@@ -108,18 +120,15 @@ def _strategy(pack: CompiledPack, fact: str, edges: list[Any]) -> st.SearchStrat
         assert ftype.enum is not None
         base = st.sampled_from([m.value for m in ftype.enum])
     elif kind == "set":
-        pool = (
-            [m.value for m in ftype.enum]
-            if ftype.enum is not None
-            else sorted({*pack.documents, "other"})
-        )
+        # Only declared documents: an undeclared one is refused (tested on its own).
+        pool = [m.value for m in ftype.enum] if ftype.enum is not None else sorted(pack.documents)
         # Repeats allowed: a list with a member twice is the same set.
         base = st.lists(st.sampled_from(pool), max_size=min(6, len(pool)))
     else:
         base = st.sampled_from(["a", "b"])
     if edges:
         base = st.one_of(st.sampled_from(edges), base)
-    return st.one_of(st.none(), base)
+    return st.one_of(st.none(), *[base] * known)
 
 
 def _bounds(pack: CompiledPack, rule: Any, anchor: date) -> list[date]:
@@ -137,11 +146,18 @@ def _bounds(pack: CompiledPack, rule: Any, anchor: date) -> list[date]:
     return out
 
 
+def _near(day: date) -> st.SearchStrategy[date]:
+    return st.sampled_from([day - DAY, day, day + DAY])
+
+
 @st.composite
-def portfolios(draw: st.DrawFn, pack: CompiledPack) -> pl.DataFrame:
+def portfolios(draw: st.DrawFn, pack: CompiledPack, as_of: date) -> pl.DataFrame:
     facts = read_facts(pack)
     edges = _edges(pack)
-    strategies = {f: _strategy(pack, f, edges.get(f, [])) for f in facts}
+    # Half the portfolios have few unknowns, so that rules needing several facts at once
+    # (a time-limited duty, a carried duty, an exemption's target) are decided often.
+    known = draw(st.sampled_from([1, 6]))
+    strategies = {f: _strategy(pack, f, edges.get(f, []), known) for f in facts}
     deadlines = [
         r for r in pack.rules if r.kind == "deadline" and r.done and r.deadline.direction != "by"
     ]
@@ -152,7 +168,16 @@ def portfolios(draw: st.DrawFn, pack: CompiledPack) -> pl.DataFrame:
             anchor = row.get(rule.anchor)
             if anchor is not None and draw(st.booleans()):
                 bound = draw(st.sampled_from(_bounds(pack, rule, anchor)))
-                row[rule.done] = bound + draw(st.sampled_from([-DAY, timedelta(0), DAY]))
+                row[rule.done] = draw(_near(bound))
+            if anchor is not None and rule.shown_by and draw(st.booleans()):
+                # A later step dated around the period's earliest end, completion unknown.
+                bound = draw(st.sampled_from(_bounds(pack, rule, anchor)))
+                row[draw(st.sampled_from(rule.shown_by))] = draw(_near(bound))
+                if draw(st.booleans()):
+                    row[rule.done] = None
+        for rule in pack.rules:
+            if rule.limit is not None and draw(st.booleans()):
+                row[rule.limit] = draw(_near(as_of))  # the day before, on and after the limit
         rows.append(row)
     # Some columns absent altogether: an unknown fact for every project.
     dropped = draw(st.sets(st.sampled_from(facts), max_size=3))
@@ -182,23 +207,63 @@ def _mismatches(a: pl.DataFrame, b: pl.DataFrame) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("jurisdiction", PACKS)
-def test_columnar_statuses_equal_the_engine_on_generated_portfolios(jurisdiction: str) -> None:
-    pack = get_pack(jurisdiction)
-
+def _differential(pack: CompiledPack) -> None:
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
-    @given(frame=portfolios(pack), as_of=_as_of(pack))
-    def check(frame: pl.DataFrame, as_of: date) -> None:
+    @given(data=st.data(), as_of=_as_of(pack))
+    def check(data: st.DataObject, as_of: date) -> None:
+        frame = data.draw(portfolios(pack, as_of))
         columnar = evaluate_columns(pack, frame, as_of)
         engine = evaluate_rows(pack, frame, as_of)
         problems = _mismatches(columnar, engine)
         assert not problems, "\n".join(problems[:20])
 
     check()
+
+
+@pytest.mark.parametrize("jurisdiction", [*PACKS, "features"])
+def test_columnar_statuses_equal_the_engine_on_generated_portfolios(jurisdiction: str) -> None:
+    _differential(_pack(jurisdiction))
+
+
+# A variant of the features pack: an exemption with a condition of its own, lifting a
+# deadline, a document rule, a carried duty, a carried route and a carried prohibition.
+_VARIANT_RULES = """
+  - id: secret.exempt
+    kind: exemption
+    cite: {article: 6}
+    when: {is_secret: true}
+    exempt_if: {total_investment: {below: 100}}
+    exempts: [copy.plan, trial.minimum, documents.service, approval.route, no-major-change]
+    message: {zh: 涉密小项目豁免。, en: Small secret projects are exempt.}
+
+  - id: no-major-change
+    kind: prohibition
+    cite: {article: 6}
+    despite_scope: true
+    prohibits: {major_change: true, major_change_approved: false}
+    unless: {total_investment: {below: 10}}
+    message: {zh: 未经批准不得重大变更。, en: No unapproved major change.}
+"""
+
+
+def test_columnar_statuses_equal_the_engine_where_exemptions_lift_carried_rules(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    shutil.copytree(FEATURES, tmp_path / "p")
+    rules = tmp_path / "p" / "rules" / "main.yaml"
+    text = rules.read_text("utf-8").replace(
+        "    route: project_approval\n", "    despite_scope: true\n    route: project_approval\n"
+    )
+    rules.write_text(text + _VARIANT_RULES, "utf-8")
+    pack = load_pack(tmp_path / "p")
+    assert pack.rule("approval.route").despite_scope
+    _differential(pack)
 
 
 # --- the contract, case by case ---------------------------------------------------------
@@ -409,3 +474,190 @@ def test_sweeping_evaluation_dates_keeps_a_bounded_number_of_compiled_plans() ->
     for day in range(20):
         evaluate_columns(pack, frame, date(2026, 1, 1) + timedelta(days=day))
     assert len(_pack_cache(pack)) <= _KEEP + 1  # the plans and the deadline arrays
+
+
+# --- the newer rule features, case by case (tests/fixtures/features) ----------------------
+
+FEATURES_ON = date(2026, 6, 1)
+LOCAL = {"funding_sources": ["local_budget"], "delivery_mode": "self_build"}
+
+
+def _both(pack: CompiledPack, rows: list[dict[str, Any]], on: date = FEATURES_ON) -> Any:
+    """The columnar output, after checking it equals the engine's in every cell."""
+    frame = _frame(rows)
+    columnar = evaluate_columns(pack, frame, on)
+    problems = _mismatches(columnar, evaluate_rows(pack, frame, on))
+    assert not problems, "\n".join(problems)
+    return columnar
+
+
+@pytest.fixture(scope="module")
+def features() -> CompiledPack:
+    return _pack("features")
+
+
+@pytest.mark.parametrize(
+    ("amount", "exemption", "route", "approver"),
+    [
+        ("49.99", "exempt", "not_applicable", None),
+        ("50.00", "not_applicable", "required", "bureau"),
+        ("50.01", "not_applicable", "required", "bureau"),
+    ],
+)
+def test_an_exemption_lifts_the_approval_exactly_below_its_threshold(
+    features: CompiledPack, amount: str, exemption: str, route: str, approver: str | None
+) -> None:
+    # Art. 2(2): projects below 50万 need no approval; 50万 itself is not below.
+    out = _both(features, [{**LOCAL, "total_investment": Decimal(amount)}])
+    assert out["status:approval.small-exempt"].to_list() == [exemption]
+    assert out["status:approval.route"].to_list() == [route]
+    assert out["approver:project_approval"].to_list() == [approver]
+
+
+def test_a_breach_an_unknown_exemption_may_lift_is_unknown_not_a_breach(
+    features: CompiledPack,
+) -> None:
+    # Art. 2(2) unknown (no amount, no delivery mode): the missing approval of Art. 2(1)
+    # is not yet a breach.
+    out = _both(features, [{"funding_sources": ["local_budget"]}])
+    assert out["status:approval.small-exempt"].to_list() == ["unknown"]
+    assert out["status:approval.plan-required"].to_list() == ["unknown"]
+    assert out["outcome"].to_list() == ["needs_information"]
+
+
+@pytest.mark.parametrize(
+    ("limit", "status"),
+    [(-1, "violated"), (0, "required"), (1, "required"), (None, "unknown")],
+)
+def test_a_time_limited_duty_is_due_until_its_limit_day_and_breached_after(
+    features: CompiledPack, limit: int | None, status: str
+) -> None:
+    # Art. 4: rectification within the limit; on the limit day it is still only due.
+    row: dict[str, Any] = {
+        **LOCAL,
+        "rectification_ordered": True,
+        "rectification_completed": False,
+    }
+    if limit is not None:
+        row["rectification_due_on"] = FEATURES_ON + timedelta(days=limit)
+    out = _both(features, [row])
+    assert out["status:rectification.within-limit"].to_list() == [status]
+
+
+@pytest.mark.parametrize(
+    ("applied", "status"),
+    [(date(2026, 4, 1), "missed"), (date(2026, 4, 2), "upcoming"), (None, "upcoming")],
+)
+def test_a_later_step_before_the_earliest_end_shows_the_trial_run_was_cut_short(
+    features: CompiledPack, applied: date | None, status: str
+) -> None:
+    # Art. 5: at least a month from 2026-03-02, so not before 2026-04-02.
+    row: dict[str, Any] = {**LOCAL, "trial_run_started_on": date(2026, 3, 2)}
+    if applied is not None:
+        row["acceptance_applied_on"] = applied
+    out = _both(features, [row])
+    assert out["status:trial.minimum"].to_list() == [status]
+
+
+@pytest.mark.parametrize(("sent", "outcome"), [(False, "non_compliant"), (True, "not_applicable")])
+def test_a_duty_carried_back_in_is_checked_for_a_project_outside_the_scope(
+    features: CompiledPack, sent: bool, outcome: str
+) -> None:
+    # Art. 1 excludes projects on higher-level money; Art. 6 still asks them to copy the plan.
+    row = {"funding_sources": ["higher_level_transfer"], "plan_copy_sent_to_coordinator": sent}
+    out = _both(features, [row])
+    assert out["outcome"].to_list() == [outcome]
+    assert out["status:copy.plan"].to_list() == ["violated" if not sent else "satisfied"]
+    assert out["status:approval.route"].to_list() == [None]
+
+
+@pytest.mark.parametrize(
+    ("submitted", "status"),
+    [
+        (["plan", "needs_report"], "satisfied"),
+        (["plan", "last_contract"], "satisfied"),
+        (["plan"], "violated"),
+        (["needs_report", "last_contract"], "violated"),
+    ],
+)
+def test_a_choice_of_documents_is_met_by_any_one_of_them(
+    features: CompiledPack, submitted: list[str], status: str
+) -> None:
+    # Art. 3: the plan, and the previous contract or a service needs report.
+    out = _both(features, [{**LOCAL, "submitted_documents": submitted}])
+    assert out["status:documents.service"].to_list() == [status]
+
+
+def test_a_period_ending_after_the_last_calendar_day_is_unknown_not_a_crash(
+    features: CompiledPack,
+) -> None:
+    # Art. 7: ten days from 9999-12-25 would end in year 10000: no date, an uncounted unknown.
+    rows = [
+        {**LOCAL, "budget_review_submitted_on": d} for d in (date(9999, 12, 25), date(9999, 12, 20))
+    ]
+    out = _both(features, rows)
+    assert out["status:review.period"].to_list() == ["unknown", "upcoming"]
+    assert out["due:review.period"].to_list() == [None, date(9999, 12, 30)]
+
+
+def test_an_undeclared_document_is_refused_with_its_row_and_a_suggestion(
+    features: CompiledPack,
+) -> None:
+    frame = _frame([{**LOCAL, "submitted_documents": ["plan"]}, {"submitted_documents": ["plans"]}])
+    with pytest.raises(ProjectValidationError) as err:
+        evaluate_columns(features, frame, FEATURES_ON)
+    (problem,) = err.value.problems
+    assert "row 2" in str(problem) and "submitted_documents" in str(problem)
+    assert "did you mean 'plan'" in str(problem)
+
+
+def test_an_undeclared_document_is_refused_even_where_the_pack_is_not_in_force() -> None:
+    pack = get_pack("dazhou")
+    frame = _frame([{**DAZHOU_1000, "submitted_documents": ["no_such_document"]}])
+    with pytest.raises(ProjectValidationError):
+        evaluate_columns(pack, frame, pack.in_force_from - DAY)
+
+
+@pytest.mark.parametrize("year", [1989, 2101])
+def test_a_year_outside_the_calendar_is_refused_like_the_engine_does(year: int) -> None:
+    pack = get_pack("qinzhou")
+    frame = pl.DataFrame({"plan_year": [2026, year]})
+    with pytest.raises(ProjectValidationError) as err:
+        evaluate_columns(pack, frame, date(2026, 11, 25))
+    assert "row 2" in str(err.value.problems[0]) and "plan_year" in str(err.value.problems[0])
+
+
+@pytest.mark.parametrize("jurisdiction", [*PACKS, "features"])
+def test_periods_running_past_the_last_calendar_day_agree_with_the_engine(
+    jurisdiction: str,
+) -> None:
+    # Every date fact in the last days of 9999: calendar, month, year and working-day
+    # periods that end in year 10000 are unknown without a date, as in the engine.
+    pack = _pack(jurisdiction)
+    dates = [f for f in read_facts(pack) if TYPES[f].kind == "date"]
+    last = date(9999, 12, 31)
+    rows = [{f: last - timedelta(days=k) for f in dates} for k in (0, 1, 5, 20, 45, 80, 400)]
+    frame = _frame(rows)
+    for on in (date(2026, 11, 25), last):
+        assert not _mismatches(evaluate_columns(pack, frame, on), evaluate_rows(pack, frame, on))
+
+
+def test_a_null_among_the_submitted_documents_is_refused_with_its_row(
+    features: CompiledPack,
+) -> None:
+    frame = pl.DataFrame({"submitted_documents": [["plan"], ["plan", None]]})
+    with pytest.raises(ProjectValidationError) as err:
+        evaluate_columns(features, frame, FEATURES_ON)
+    assert "row 2" in str(err.value.problems[0])
+
+
+def test_a_batch_with_far_dates_does_not_keep_its_calendar_arrays() -> None:
+    # Arrays up to 9999 are millions of days: built for the batch, then let go.
+    from govit_rules._portfolio.columnar import _pack_cache
+    from govit_rules._portfolio.deadlines import DEFAULT_SPAN
+
+    pack = _pack("features")
+    frame = _frame([{**LOCAL, "budget_review_submitted_on": date(9999, 12, 20)}])
+    evaluate_columns(pack, frame, FEATURES_ON)
+    spans = [k[1] for k in _pack_cache(pack) if isinstance(k, tuple)]
+    assert all(span == DEFAULT_SPAN for span in spans)

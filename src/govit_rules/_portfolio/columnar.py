@@ -25,8 +25,8 @@ import polars as pl
 from .._conditions import TrueCond
 from .._pack import CompiledPack
 from .._verdict import Outcome, Verdict
-from .deadlines import DeadlinePlan
-from .exprs import LeafCache, normalise
+from .deadlines import DEFAULT_SPAN, DeadlinePlan
+from .exprs import LeafCache, check_documents, normalise
 from .rowwise import project_of_row
 from .statuses import STATUS_TEXT, RuleColumns, StatusBuilder, code_column, read_facts, stage_rank
 
@@ -121,6 +121,10 @@ def stages(pack: CompiledPack, as_of: date, span: tuple[int, int]) -> Stages:
             *builder.dues(scope_false),
         ),
     )
+    if span != DEFAULT_SPAN:
+        # A batch with dates far outside the usual years (up to 9999) needs calendar arrays
+        # of millions of days, held by the stages' literals: built for it, never kept.
+        return built
     # A few evaluation dates are kept; a caller sweeping dates does not grow memory.
     plans = [k for k in memo if k != "deadlines"]
     for old in plans[: max(0, len(plans) - _KEEP + 1)]:
@@ -152,6 +156,7 @@ def evaluate_columns(pack: CompiledPack, frame: pl.DataFrame, as_of: date) -> pl
     """
     frame = as_frame(frame)
     base = normalise(frame, read_facts(pack))
+    check_documents(frame, pack.jurisdiction, sorted(pack.documents))
     if not pack.in_force(as_of):
         return _not_in_force(frame, output_schema(pack, "project_id" in frame.columns))
     plan = stages(pack, as_of, _pack_cache(pack)["deadlines"].span(base))

@@ -25,7 +25,7 @@ from .._calendar import WorkdayCalendar
 from .._pack import CompiledPack, CompiledRule
 from .._schema import PeriodSpec
 
-__all__ = ["CalendarArrays", "DeadlinePlan"]
+__all__ = ["DEFAULT_SPAN", "CalendarArrays", "DeadlinePlan"]
 
 _EPOCH = date(1970, 1, 1).toordinal()
 
@@ -147,7 +147,7 @@ def _needs(rule: CompiledRule) -> list[tuple[str, PeriodSpec | None, bool]]:
 
 
 # The span of days the calendar arrays cover unless a batch needs more: built once per pack.
-_DEFAULT_SPAN = (_day(date(1990, 1, 1)), _day(date(2100, 12, 31)))
+DEFAULT_SPAN = (_day(date(1990, 1, 1)), _day(date(2100, 12, 31)))
 
 
 class DeadlinePlan:
@@ -167,7 +167,7 @@ class DeadlinePlan:
 
     def span(self, frame: pl.DataFrame) -> tuple[int, int]:
         """The days this batch needs: the default span, widened to its own dates."""
-        lo, hi = _DEFAULT_SPAN
+        lo, hi = DEFAULT_SPAN
         if self.anchors:
             days = [pl.col(a).cast(pl.Int32) for a in self.anchors]
             first, last = frame.select(
@@ -182,7 +182,7 @@ class DeadlinePlan:
         found = self._arrays.get(span)
         if found is None:
             found = CalendarArrays.build(self.pack.calendar, *span)
-            if span == _DEFAULT_SPAN:
+            if span == DEFAULT_SPAN:
                 self._arrays[span] = found
         return found
 

@@ -41,9 +41,10 @@ from .._conditions import (
     _suggest,
     fact_types,
 )
+from .._model import FIRST_YEAR, LAST_YEAR
 from ..errors import Problem, ProjectValidationError
 
-__all__ = ["LeafCache", "fact_dtype", "normalise"]
+__all__ = ["LeafCache", "check_documents", "fact_dtype", "normalise"]
 
 _COMPARE = {">=": "ge", ">": "gt", "<=": "le", "<": "lt"}
 
@@ -198,6 +199,12 @@ def check_values(base: pl.DataFrame) -> None:
             else:
                 bad = ~col.is_in(members)
             checks[name] = (bad, f"is not a value of {name!r} (allowed: {', '.join(members)})")
+        elif ftype.kind == "integer" and _rejects(name, FIRST_YEAR - 1):
+            # A year (plan_year …): the project model admits the years of its calendar.
+            checks[name] = (
+                (col < FIRST_YEAR) | (col > LAST_YEAR),
+                f"is out of range for {name!r} (a year {FIRST_YEAR}–{LAST_YEAR})",
+            )
         elif ftype.kind in ("number", "integer"):
             zero = Decimal(-1) if ftype.kind == "number" else -1
             if _rejects(name, zero):
@@ -223,6 +230,43 @@ def check_values(base: pl.DataFrame) -> None:
         problems.append(Problem(f"row {row + 1}", 0, 0, "bad-value", f"{value!r} {message}{hint}"))
     if problems:
         raise ProjectValidationError(f"the portfolio has {len(problems)} bad column(s)", problems)
+
+
+def check_documents(frame: pl.DataFrame, pack: str, known: list[str]) -> None:
+    """Refuse, with row and column, a submitted document id the pack does not declare.
+
+    The engine refuses such a project (``_input.unknown_documents``): the id is most
+    likely mistyped, and counting it as a missing document would lose it silently.
+    """
+    name = "submitted_documents"
+    if name not in frame.columns:
+        return
+    try:
+        docs = frame.select(pl.col(name).cast(pl.List(pl.Utf8), strict=True)).to_series()
+    except pl.exceptions.PolarsError:
+        _locate_cast_failure(frame, [pl.col(name).cast(pl.List(pl.Utf8), strict=True)])
+    # A null member is no document id either (the project model refuses it too).
+    stray = pl.element().is_in(known).not_() | pl.element().is_null()
+    outside = docs.list.eval(stray).list.any().fill_null(False)
+    if not outside.any():
+        return
+    row = int(outside.arg_true()[0])
+    bad = [d for d in docs[row] if d not in known]
+    problems = [
+        Problem(
+            f"row {row + 1}",
+            0,
+            0,
+            "unknown-document",
+            f"{name!r}: no document {d!r} in the {pack} pack{_suggest(d, known)}",
+        )
+        for d in bad[:5]
+    ]
+    raise ProjectValidationError(
+        f"{name} names document(s) the {pack} pack does not know (its documents: "
+        f"{', '.join(known) or 'none'})",
+        problems,
+    )
 
 
 class LeafCache:

@@ -9,6 +9,12 @@ a duty violated or a deadline missed, 1 for an unknown that counts (the engine's
 not count). ``code = weight * 16 + status``, so the outcome is the largest code of a row,
 divided by 16: one pass over the codes instead of three scans of every rule.
 
+Exemptions (``_evaluate._exemptions`` and ``_defended``): an exemption that holds lifts
+the rules it lists (they are not applicable); one that is unknown turns a ``violated``
+status of a listed rule into an unknown that counts. Rules marked ``despite_scope`` are
+reached even when the scope excludes the project, and so are the exemptions then; their
+breaches alone decide such a project's outcome.
+
 Inputs are Boolean columns for each rule's ``when``/main/``unless`` conditions (null:
 unknown), the stage rank, and the deadline dates of ``deadlines.py``.
 """
@@ -17,6 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -25,6 +33,9 @@ from .._model import Project, Stage
 from .._pack import CompiledPack, CompiledRule
 from .._verdict import Outcome, Status
 from .exprs import LeafCache
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedWhen, When
 
 __all__ = ["NOT_REACHED", "STATUS_TEXT", "RuleColumns", "StatusBuilder", "code_column"]
 
@@ -47,6 +58,8 @@ _OUTCOMES = [
     Outcome.prohibited.value,
 ]
 _RANK = "__rank"
+# The last calendar day; a period ending after it has no date (the engine says unknown).
+LAST_DAY = date(9999, 12, 31)
 
 
 def code_column(rule_id: str) -> str:
@@ -92,6 +105,59 @@ class StatusBuilder:
         self.cols = cols
         self.as_of = as_of
 
+    @cached_property
+    def _lifting(self) -> dict[str, list[CompiledRule]]:
+        """For every rule an exemption lists, the exemptions listing it (in pack order)."""
+        out: dict[str, list[CompiledRule]] = {}
+        for rule in self.pack._exemptions:
+            for target in rule.exempts:
+                out.setdefault(target, []).append(rule)
+        return out
+
+    def _holds(self, rule: CompiledRule) -> pl.Expr:
+        c = self.cols[rule.id]
+        return _true(c.when) & _true(c.main)
+
+    def _lifts_nothing(self, rule: CompiledRule) -> pl.Expr:
+        c = self.cols[rule.id]
+        return _false(c.when) | _false(c.main)
+
+    def exempted(self, rule: CompiledRule) -> pl.Expr | None:
+        """True where an exemption that holds lifts ``rule`` (None: no exemption lists it)."""
+        lifting = self._lifting.get(rule.id)
+        if not lifting:
+            return None
+        return pl.any_horizontal([self._holds(e) for e in lifting])
+
+    def uncertain(self, rule: CompiledRule) -> pl.Expr | None:
+        """True where an exemption listing ``rule`` is unknown and none lifts it."""
+        lifting = self._lifting.get(rule.id)
+        if not lifting:
+            return None
+        unknown = [~self._lifts_nothing(e) & ~self._holds(e) for e in lifting]
+        held = self.exempted(rule)
+        assert held is not None
+        return pl.any_horizontal(unknown) & ~held
+
+    def _gated(self, rule: CompiledRule, first: pl.Expr) -> When | ChainedWhen:
+        """A status chain starting where the engine does not reach the rule (out of scope).
+
+        Rules carried back in outside the scope are always reached, and so are the
+        exemptions of a pack that carries any.
+        """
+        if rule.despite_scope or (rule.kind == "exemption" and self.pack._carried):
+            return pl.when(first)
+        return (
+            pl.when(pl.col("__scope_false")).then(pl.lit(NOT_REACHED, dtype=pl.UInt8)).when(first)
+        )
+
+    def _violated(self, rule: CompiledRule, weight: int) -> pl.Expr:
+        """A breach, unless an unknown exemption may lift the rule (then an unknown)."""
+        uncertain = self.uncertain(rule)
+        if uncertain is None:
+            return _c(S.violated, weight)
+        return pl.when(uncertain).then(_c(S.unknown, 1)).otherwise(_c(S.violated, weight))
+
     def scope_false(self) -> pl.Expr:
         parts = [_false(self.cols[r.id].main) for r in self.pack._scope]
         return pl.any_horizontal(parts) if parts else pl.lit(False)
@@ -117,18 +183,27 @@ class StatusBuilder:
         return _true(pl.col(_RANK) < rule.stage_rank)
 
     def other_codes(self) -> list[pl.Expr]:
-        """Codes of the non-scope rules; null where a scope rule excludes the project."""
+        """Codes of the exemptions and the other non-scope rules, in pack order of kind.
+
+        ``NOT_REACHED`` where a scope rule excludes the project and the rule is not carried.
+        """
         out = []
+        for rule in self.pack._exemptions:
+            out.append(
+                self._gated(rule, self._lifts_nothing(rule))
+                .then(_c(S.not_applicable))
+                .when(self._holds(rule))
+                .then(_c(S.exempt))
+                .otherwise(_c(S.unknown))  # an unknown exemption does not count by itself
+                .alias(rule.id)
+            )
         for rule in self.pack._others:
             c = self.cols[rule.id]
             code = getattr(self, f"_{rule.kind}")(rule, c)
+            exempted = self.exempted(rule)
+            lifted = _false(c.when) if exempted is None else exempted | _false(c.when)
             out.append(
-                pl.when(pl.col("__scope_false"))
-                .then(pl.lit(NOT_REACHED, dtype=pl.UInt8))
-                .when(_false(c.when))
-                .then(_c(S.not_applicable))
-                .otherwise(code)
-                .alias(rule.id)
+                self._gated(rule, lifted).then(_c(S.not_applicable)).otherwise(code).alias(rule.id)
             )
         return out
 
@@ -139,7 +214,7 @@ class StatusBuilder:
             pl.when(_false(c.main) | _true(u))
             .then(_c(S.satisfied))
             .when(_true(c.main) & _true(c.when))
-            .then(_c(S.violated, 3))
+            .then(self._violated(rule, 3))
             .otherwise(_c(S.unknown, 1))
         )
         return code
@@ -150,19 +225,31 @@ class StatusBuilder:
             .then(_c(S.satisfied))
             .when(self.not_due(rule))
             .then(_c(S.required))
-            .when(c.when.is_null())
+            .when(c.when.is_null() | c.main.is_null())
             .then(_c(S.unknown, 1))
-            .when(_false(c.main))
-            .then(_c(S.violated, 2))
-            .otherwise(_c(S.unknown, 1))
         )
-        return code
+        if rule.limit is not None:
+            # A duty to be met within a time limit (限期整改) is only due until the limit.
+            limit = pl.col(rule.limit)
+            code = (
+                code.when(limit.is_null())
+                .then(_c(S.unknown, 1))
+                .when(pl.lit(self.as_of, dtype=pl.Date) <= limit)
+                .then(_c(S.required))
+            )
+        return code.otherwise(self._violated(rule, 2))
 
     def _documents(self, rule: CompiledRule, c: RuleColumns) -> pl.Expr:
         sub = pl.col("submitted_documents")
         # One membership column per document, shared by every rule that asks for it.
+        # A choice ("A或者B") is met by any one of its documents.
         have = [
-            self.leaves.expr(Test("submitted_documents", "contains", d)) for d in rule.documents
+            pl.any_horizontal(
+                [self.leaves.expr(Test("submitted_documents", "contains", x)) for x in d]
+            )
+            if isinstance(d, tuple)
+            else self.leaves.expr(Test("submitted_documents", "contains", d))
+            for d in rule.documents
         ]
         complete = pl.all_horizontal(have) if have else pl.lit(True)
         code = (
@@ -172,7 +259,7 @@ class StatusBuilder:
             .then(_c(S.required))
             .when(c.when.is_null() | sub.is_null())
             .then(_c(S.unknown, 1))
-            .otherwise(_c(S.violated, 2))
+            .otherwise(self._violated(rule, 2))
         )
         return code
 
@@ -195,6 +282,11 @@ class StatusBuilder:
         done = pl.col(rule.done) if rule.done else pl.lit(None, dtype=pl.Date)
         on = pl.lit(self.as_of, dtype=pl.Date)
         due, earliest, latest = (pl.col(f"__{k}:{rule.id}") for k in ("due", "earliest", "latest"))
+        if rule.shown_by and spec.direction in ("at_least", "window"):
+            # A later step taken before the period could have ended proves it was cut
+            # short: the earliest such date stands in for a missing completion date.
+            later = pl.min_horizontal([pl.col(f) for f in rule.shown_by])
+            done = pl.when(done.is_null() & (later < earliest)).then(later).otherwise(done)
         # Without a completion fact an unknown deadline does not count against the outcome.
         lapsed = _c(S.unknown, 1 if rule.done else 0)
         if spec.direction in ("within", "by"):
@@ -225,7 +317,7 @@ class StatusBuilder:
                 .then(_c(S.upcoming))
                 .otherwise(lapsed)
             )
-        return (
+        code = (
             pl.when(c.when.is_null())
             .then(_c(S.unknown, 1))
             .when(pl.col(rule.anchor).is_null())
@@ -234,8 +326,28 @@ class StatusBuilder:
                 .then(_c(S.upcoming))
                 .otherwise(_c(S.unknown, 1))
             )
-            .otherwise(dated)
         )
+        overflow = self.overflow(rule)
+        if overflow is not None:
+            # No date can end the period: unknown, and not counted (as in the engine).
+            code = code.when(overflow).then(_c(S.unknown))
+        return code.otherwise(dated)
+
+    @staticmethod
+    def overflow(rule: CompiledRule) -> pl.Expr | None:
+        """The rule's period would end after 9999-12-31 (the engine computes no date).
+
+        None for a fixed-day deadline: its year is clamped to 9998, as in the engine.
+        """
+        spec = rule.deadline
+        assert spec is not None
+        if spec.direction == "by":
+            return None
+        computed = {"within": ["due"], "at_least": ["earliest"]}.get(
+            spec.direction, ["earliest", "latest"]
+        )
+        last = pl.lit(LAST_DAY, dtype=pl.Date)
+        return _true(pl.any_horizontal([pl.col(f"__{k}:{rule.id}") > last for k in computed]))
 
     def outcome(self, scope_false: pl.Expr) -> pl.Expr:
         """The outcome: the largest weight of any rule's code (see the module docstring)."""
@@ -243,9 +355,16 @@ class StatusBuilder:
         if not codes:
             return pl.lit(Outcome.compliant.value, dtype=pl.Utf8)
         weight = pl.max_horizontal(codes) // _WEIGHT
+        outside: pl.Expr = pl.lit(Outcome.not_applicable.value, dtype=pl.Utf8)
+        carried = [pl.col(code_column(r.id)) for r in self.pack._carried]
+        if carried:
+            # Outside the scope only a breach of a duty carried back in decides the outcome.
+            names = [Outcome.not_applicable.value] * 2 + _OUTCOMES[2:]
+            worst = pl.max_horizontal(carried) // _WEIGHT
+            outside = pl.lit(pl.Series(names, dtype=pl.Utf8)).gather(worst)
         return (
             pl.when(scope_false)
-            .then(pl.lit(Outcome.not_applicable.value, dtype=pl.Utf8))
+            .then(outside)
             .otherwise(pl.lit(pl.Series(_OUTCOMES, dtype=pl.Utf8)).gather(weight))
         )
 
@@ -260,24 +379,30 @@ class StatusBuilder:
                     if action in ("decide", "approve"):
                         final = authority
                 chain = (
-                    pl.when(_true(self.cols[rule.id].when))
+                    pl.when(self._applies(rule, scope_false))
                     .then(pl.lit(final, dtype=pl.Utf8))
                     .otherwise(chain)
                 )
-            out.append(
-                pl.when(scope_false)
-                .then(pl.lit(None, dtype=pl.Utf8))
-                .otherwise(chain)
-                .alias(f"approver:{name}")
-            )
+            out.append(chain.alias(f"approver:{name}"))
         return out
+
+    def _applies(self, rule: CompiledRule, scope_false: pl.Expr) -> pl.Expr:
+        """The rule is reached, not lifted by an exemption, and its ``when`` holds."""
+        known = _true(self.cols[rule.id].when)
+        if not rule.despite_scope:
+            known = known & ~scope_false
+        exempted = self.exempted(rule)
+        return known if exempted is None else known & ~exempted
 
     def dues(self, scope_false: pl.Expr) -> list[pl.Expr]:
         out = []
         for rule in self.pack._others:
             if rule.kind != "deadline":
                 continue
-            known = _true(self.cols[rule.id].when) & ~scope_false
+            known = self._applies(rule, scope_false)
+            overflow = self.overflow(rule)
+            if overflow is not None:
+                known = known & ~overflow
             out.append(
                 pl.when(known)
                 .then(pl.col(f"__due:{rule.id}"))
