@@ -48,7 +48,9 @@ def test_the_cycler_globals_payload_is_a_located_load_error_and_runs_nothing(
     assert len(problems) == 1
     line = next(
         n
-        for n, text in enumerate((lushan / "rules" / "delivery.yaml").read_text("utf-8").splitlines(), 1)
+        for n, text in enumerate(
+            (lushan / "rules" / "delivery.yaml").read_text("utf-8").splitlines(), 1
+        )
         if "cycler" in text
     )
     assert f"rules/delivery.yaml:{line}:" in problems[0]
@@ -92,7 +94,9 @@ def test_every_construct_outside_the_closed_language_is_a_located_bad_template(
     lushan: Path, template: str, expected: str
 ) -> None:
     f = with_message(lushan, template)
-    line = next(n for n, text in enumerate(f.read_text("utf-8").splitlines(), 1) if template in text)
+    line = next(
+        n for n, text in enumerate(f.read_text("utf-8").splitlines(), 1) if template in text
+    )
     problems = template_problems(lushan)
     assert problems, template
     assert all(f":{line}:" in p for p in problems)

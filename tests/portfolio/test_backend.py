@@ -72,7 +72,9 @@ def test_a_jurisdiction_column_picks_each_rows_pack_and_keeps_the_order(generate
     frame = (
         generated.head(6)
         .drop("submitted_documents", strict=False)
-        .with_columns(pl.Series("jurisdiction", ["dazhou", "hailing", None, "hailing", "dazhou", None]))
+        .with_columns(
+            pl.Series("jurisdiction", ["dazhou", "hailing", None, "hailing", "dazhou", None])
+        )
     )
     out, packs = evaluate_portfolio(frame, AS_OF, jurisdiction="dazhou", backend="rows")
     assert sorted(packs) == ["dazhou", "hailing"]
