@@ -99,3 +99,20 @@ def test_dazhou_art_52_self_evaluation_before_12_months_is_early_only_on_the_cho
 
 def test_without_the_dates_the_readings_of_dazhou_are_not_reported(dazhou) -> None:  # type: ignore[no-untyped-def]
     assert evaluate(BASE, pack=dazhou, as_of=AS_OF).readings == []
+
+
+def test_a_secret_dazhou_project_is_outside_the_measures_and_the_other_reading_of_art_65_is_shown() -> None:
+    from datetime import date
+
+    from govit_rules import evaluate
+
+    v = evaluate(
+        {"unit_type": "government_organ", "unit_level": "own_level", "funding_sources": ["local_budget"],
+         "total_investment": 300, "is_secret": True},
+        "dazhou",
+        as_of=date(2026, 11, 25),
+    )
+    assert v.applies is False and v.cites("65")
+    [reading] = [r for r in v.readings if r.rule_id == "scope.not-secret"]
+    assert reading.chosen.status.value == "out_of_scope"
+    assert reading.alternative.status.value == "satisfied"
