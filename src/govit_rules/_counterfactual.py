@@ -487,6 +487,7 @@ def counterfactuals(
     if not verdict.in_force:
         return []
     _findings(s)
+    _exemptions_not_held(s)
     _routes(s)
     from ._counterfactual_dates import deadline_counterfactuals
 
@@ -533,19 +534,39 @@ def _findings(s: _Session) -> None:
                 wants.append(("requires", rule.main, True))
             elif rule.kind == "documents":
                 have = p.submitted_documents or frozenset()
+                # A choice among documents is met by its first one.
+                needed = {d if isinstance(d, str) else d[0] for d in rule.documents}
                 s.consider(
                     "finding",
                     rule.id,
                     "flip",
-                    {"submitted_documents": (have | set(rule.documents), None)},
+                    {"submitted_documents": (have | needed, None)},
                     rule,
                 )
         elif f.status is Status.out_of_scope:
             wants.append(("in_scope_if", rule.main, True))
+        elif f.status is Status.exempt:
+            # Leaving the exemption puts the duties it lifts back on the project.
+            wants.append(("when", rule.when, False))
+            wants.append(("exempt_if", rule.main, False))
         for tree, cond, want in wants:
             for alt in make(cond, want, p):
                 kind: Kind = "exception" if tree == "unless" else _kind_of(alt)
                 s.consider("finding", rule.id, kind, alt, rule)
+
+
+def _exemptions_not_held(s: _Session) -> None:
+    """An exemption that does not hold: the nearest change that would make it hold."""
+    if s.base.applies is False:
+        return
+    p = s.p
+    for rule in s.pack.rules:
+        if rule.kind != "exemption" or not s.wanted(rule) or rule.id not in s.base.not_applicable:
+            continue
+        if interpret(rule.when, p) is not True:
+            continue
+        for alt in make(rule.main, True, p):
+            s.consider("finding", rule.id, _kind_of(alt), alt, rule)
 
 
 def _siblings(pack: CompiledPack, rule: CompiledRule) -> list[CompiledRule]:

@@ -293,6 +293,8 @@ class _Loader:
         self.sets: dict[str, tuple[str, frozenset[Any]]] = {}
         # Articles cited by rules that failed to load: not reported as uncovered on top.
         self.unloaded_cites: set[int] = set()
+        # Ids of rules that failed to load: another rule naming one is not reported on top.
+        self.unloaded_rules: set[str] = set()
 
     def rel(self, path: Path) -> str:
         try:
@@ -470,6 +472,8 @@ def load_pack(path: str | Path) -> CompiledPack:
                     rule_specs.append((p, item, RuleSpec.model_validate(item), i))
                 except ValidationError:
                     ld.unloaded_cites.update(_raw_articles(item))
+                    if isinstance(item, Mapping) and isinstance(item.get("id"), str):
+                        ld.unloaded_rules.add(item["id"])
 
     if meta is None or articles_file is None:
         raise PackError(f"rule pack {root.name} has {len(ld.problems)} problem(s)", ld.problems)
@@ -1010,6 +1014,8 @@ def _check_exempts(ld: _Loader, prepared: list[dict[str, Any]]) -> None:
     for pr in prepared:
         for i, target in enumerate(pr.get("exempts", ())):
             kind = kinds.get(target)
+            if kind is None and target in ld.unloaded_rules:
+                continue
             if kind is None or kind in ("scope", "exemption"):
                 ld.problem(
                     pr["_path"],
