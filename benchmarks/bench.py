@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 
 from govit_rules import Component, Project, load_pack
-from govit_rules._evaluate import evaluate_pack
-from govit_rules._registry import shipped_packs_dir
+from govit_rules._engine.evaluate import evaluate_pack
+from govit_rules._packs.registry import shipped_packs_dir
 
 BANDS = ["29.99", "30", "120", "199.99", "200", "350", "500", "780", "999.99", "1000", "2600"]
 

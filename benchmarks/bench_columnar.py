@@ -43,8 +43,8 @@ def base_frame(pack: Any) -> Any:
     import polars as pl
     import yaml
 
-    from govit_rules._conditions import fact_types
-    from govit_rules._evaluate import validate_project
+    from govit_rules._engine.evaluate import validate_project
+    from govit_rules._lang.conditions import fact_types
     from govit_rules._portfolio.exprs import fact_dtype
 
     types = fact_types()
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     import polars as pl
 
     from govit_rules import get_pack
-    from govit_rules._evaluate import evaluate_pack
+    from govit_rules._engine.evaluate import evaluate_pack
     from govit_rules._portfolio.columnar import evaluate_columns
     from govit_rules._portfolio.rowwise import project_of_row
 

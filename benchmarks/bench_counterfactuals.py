@@ -18,8 +18,8 @@ from datetime import date
 from bench import portfolio  # type: ignore[import-not-found]
 
 from govit_rules import get_pack
-from govit_rules._counterfactual import counterfactuals
-from govit_rules._evaluate import evaluate_pack
+from govit_rules._engine.counterfactual import counterfactuals
+from govit_rules._engine.evaluate import evaluate_pack
 
 
 def main(argv: list[str] | None = None) -> int:

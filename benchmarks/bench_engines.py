@@ -21,12 +21,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from govit_rules._conditions import FactRef, fact_types, tests_of
-from govit_rules._evaluate import evaluate_pack, validate_project
-from govit_rules._model import Project
-from govit_rules._monitor import Monitor
-from govit_rules._pack import CompiledPack, load_pack
-from govit_rules._registry import default_registry
+from govit_rules._engine.evaluate import evaluate_pack, validate_project
+from govit_rules._engine.monitor import Monitor
+from govit_rules._lang.conditions import FactRef, fact_types, tests_of
+from govit_rules._packs.loader import CompiledPack, load_pack
+from govit_rules._packs.registry import default_registry
+from govit_rules._vocab.project import Project
 
 TYPES = fact_types()
 AS_OF = date(2026, 10, 15)
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=20260925)
     args = ap.parse_args(argv)
 
-    from govit_rules._rete import evaluate_rete, rete_available, rete_program
+    from govit_rules._engine.rete import evaluate_rete, rete_available, rete_program
 
     pack = pick_pack(args.pack)
     projects = portfolio(pack, args.projects, args.seed)

@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import portfolio
 
 from govit_rules import evaluate_many, load_pack
-from govit_rules._evaluate import evaluate_pack
-from govit_rules._registry import shipped_packs_dir
+from govit_rules._engine.evaluate import evaluate_pack
+from govit_rules._packs.registry import shipped_packs_dir
 
 AS_OF = date(2026, 11, 25)
 PEERS = Path(__file__).resolve().parents[2] / "shared" / "bench-engines" / "bench_engines.py"

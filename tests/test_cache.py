@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from govit_rules import evaluate, load_pack
-from govit_rules._registry import shipped_packs_dir
+from govit_rules._packs.registry import shipped_packs_dir
 
 AS_OF = date(2026, 11, 25)
 

@@ -1,4 +1,4 @@
-"""Tests for govit_rules._calendar: Civil Code Arts. 201-203 and the official calendar.
+"""Tests for govit_rules._law.calendar: Civil Code Arts. 201-203 and the official calendar.
 
 The concrete 2026 dates were checked against chinese_calendar 1.11.0 (the State
 Council's 2026 holiday arrangement) by brute force before being pinned here.
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govit_rules._calendar import PeriodResult, WorkdayCalendar
+from govit_rules._law.calendar import PeriodResult, WorkdayCalendar
 
 CAL = WorkdayCalendar()
 

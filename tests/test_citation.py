@@ -1,4 +1,4 @@
-"""Tests for govit_rules._citation: 条/款/项/目 citations and Chinese numerals."""
+"""Tests for govit_rules._law.citation: 条/款/项/目 citations and Chinese numerals."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govit_rules._citation import Citation, CitationSyntaxError, parse_zh_numeral, zh_numeral
+from govit_rules._law.citation import Citation, CitationSyntaxError, parse_zh_numeral, zh_numeral
 
 ART_20_2_I = Citation(20, 2, 1)
 

@@ -287,7 +287,7 @@ def test_schema_is_json(kind: str) -> None:
 
 
 def test_watch_without_monitor() -> None:
-    if importlib.util.find_spec("govit_rules._monitor") is not None:
+    if importlib.util.find_spec("govit_rules._engine.monitor") is not None:
         pytest.skip("the lifecycle monitor is installed")
     r = run("watch", "events.yaml")
     assert r.returncode == 64

@@ -27,15 +27,15 @@ from hypothesis import strategies as st
 pl = pytest.importorskip("polars")
 
 from govit_rules import get_pack, jurisdictions, load_pack  # noqa: E402
-from govit_rules._calendar import _OFFICIAL  # noqa: E402
-from govit_rules._conditions import FactRef, fact_types  # noqa: E402
-from govit_rules._conditions import tests_of as leaf_tests  # noqa: E402
-from govit_rules._model import Project  # noqa: E402
-from govit_rules._pack import CompiledPack  # noqa: E402
+from govit_rules._lang.conditions import FactRef, fact_types  # noqa: E402
+from govit_rules._lang.conditions import tests_of as leaf_tests  # noqa: E402
+from govit_rules._law.calendar import _OFFICIAL  # noqa: E402
+from govit_rules._packs.loader import CompiledPack  # noqa: E402
 from govit_rules._portfolio.columnar import evaluate_columns, verdict_for_row  # noqa: E402
 from govit_rules._portfolio.exprs import fact_dtype  # noqa: E402
 from govit_rules._portfolio.rowwise import evaluate_rows, verdict_row  # noqa: E402
 from govit_rules._portfolio.statuses import read_facts  # noqa: E402
+from govit_rules._vocab.project import Project  # noqa: E402
 from govit_rules.errors import ProjectValidationError  # noqa: E402
 
 EXAMPLES = int(os.environ.get("GOVIT_DIFF_EXAMPLES", "12"))
@@ -441,7 +441,7 @@ def test_a_scaled_fact_reference_compares_exactly_like_the_engine(
 ) -> None:
     # Polars rounds a decimal product to the wider operand's scale (199.99 × 0.1 = 20.00);
     # the columnar form must not: 19.999 is below 20.
-    from govit_rules._conditions import Test, interpret
+    from govit_rules._lang.conditions import Test, interpret
     from govit_rules._portfolio.exprs import LeafCache
 
     factor = Decimal(times)

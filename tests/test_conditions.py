@@ -11,14 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govit_rules import Project
-from govit_rules._conditions import (
+from govit_rules._io.yaml import load_yaml
+from govit_rules._lang.conditions import (
     ConditionCompiler,
     ConditionParser,
     TrueCond,
     deciding_missing,
     interpret,
 )
-from govit_rules._yaml import load_yaml
 from govit_rules.errors import Problem
 
 

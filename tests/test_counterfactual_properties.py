@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from govit_rules import CompiledPack, Project, Verdict, evaluate, get_pack, jurisdictions
-from govit_rules._boundaries import Boundary, boundaries, step_toward
-from govit_rules._citation import Citation
-from govit_rules._conditions import FactRef, fact_types
-from govit_rules._conditions import tests_of as leaf_tests
-from govit_rules._counterfactual import Counterfactual, apply_changes, observe
-from govit_rules._testing import iter_cases
+from govit_rules._engine.boundaries import Boundary, boundaries, step_toward
+from govit_rules._engine.counterfactual import Counterfactual, apply_changes, observe
+from govit_rules._lang.conditions import FactRef, fact_types
+from govit_rules._lang.conditions import tests_of as leaf_tests
+from govit_rules._law.citation import Citation
+from govit_rules._tools.testing import iter_cases
 from govit_rules.errors import ProjectValidationError
 
 TYPES = fact_types()

@@ -18,9 +18,9 @@ from govit_rules import (
     get_pack,
     what_if,
 )
-from govit_rules._boundaries import first_on_side
-from govit_rules._counterfactual import Counterfactual
-from govit_rules._whatif import parse_assignments
+from govit_rules._engine.boundaries import first_on_side
+from govit_rules._engine.counterfactual import Counterfactual
+from govit_rules._engine.whatif import parse_assignments
 from govit_rules.errors import ProjectValidationError
 from helpers import MINI, run_cli
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from govit_rules import load_pack
-from govit_rules._coverage import pack_coverage
-from govit_rules._docs import render_pack_page, render_project_model
+from govit_rules._tools.coverage import pack_coverage
+from govit_rules._tools.docs import render_pack_page, render_project_model
 from helpers import MINI, copy_mini
 from helpers import run_cli as run
 

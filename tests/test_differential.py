@@ -29,7 +29,9 @@ from hypothesis import strategies as st
 
 pytest.importorskip("durable.engine", reason="durable-rules is not installed (Python 3.13?)")
 
-from govit_rules._conditions import (
+from govit_rules._engine.evaluate import evaluate_pack
+from govit_rules._engine.rete import compile_conditions, evaluate_rete
+from govit_rules._lang.conditions import (
     All,
     AnyOf,
     Cond,
@@ -40,13 +42,11 @@ from govit_rules._conditions import (
     fact_types,
     interpret,
 )
-from govit_rules._conditions import Test as Leaf
-from govit_rules._conditions import tests_of as leaves_of
-from govit_rules._evaluate import evaluate_pack
-from govit_rules._model import Project
-from govit_rules._pack import CompiledPack, load_pack
-from govit_rules._registry import default_registry
-from govit_rules._rete import compile_conditions, evaluate_rete
+from govit_rules._lang.conditions import Test as Leaf
+from govit_rules._lang.conditions import tests_of as leaves_of
+from govit_rules._packs.loader import CompiledPack, load_pack
+from govit_rules._packs.registry import default_registry
+from govit_rules._vocab.project import Project
 from govit_rules.errors import GovitRulesError
 
 EXAMPLES = int(os.environ.get("GOVIT_DIFF_EXAMPLES", "300"))
@@ -234,7 +234,7 @@ _DAYS = [date(2026, 1, 1), date(2026, 1, 2), date(2026, 6, 30)]
 
 
 def _leaf() -> st.SearchStrategy[Cond]:
-    from govit_rules._model import Component, DeliveryMode
+    from govit_rules._vocab.project import Component, DeliveryMode
 
     modes = list(DeliveryMode)
     comps = [Component.server_room, Component.data_center, Component.mobile_app]
@@ -325,7 +325,7 @@ def _maybe(s: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 
 
 def _tree_projects() -> st.SearchStrategy[Project]:
-    from govit_rules._model import Component, DeliveryMode
+    from govit_rules._vocab.project import Component, DeliveryMode
 
     return st.builds(
         Project,

@@ -50,8 +50,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from govit_rules import _registry
-from govit_rules._cli import EXIT, run
+from govit_rules._cli.app import EXIT, run
+from govit_rules._packs import registry as _registry
 from helpers import ROOT
 
 PAGES = sorted([*ROOT.glob("*.md"), *(ROOT / "docs").rglob("*.md")])

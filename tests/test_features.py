@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from govit_rules import PackError, Status, evaluate, load_pack
-from govit_rules._evaluate import _status_loop
+from govit_rules._engine.evaluate import _status_loop
 
 FEATURES = Path(__file__).parent / "fixtures" / "features"
 AS_OF = date(2026, 6, 1)
@@ -84,7 +84,7 @@ def test_an_exemption_must_name_rules_of_the_pack(tmp_path: Path) -> None:
 
 def test_the_fused_status_function_agrees_with_the_rule_by_rule_loop(pack) -> None:  # type: ignore[no-untyped-def]
     from govit_rules import validate_project
-    from govit_rules._evaluate import _Ctx, _exemptions, _fused_for
+    from govit_rules._engine.evaluate import _Ctx, _exemptions, _fused_for
 
     projects = [
         {**BASE, "total_investment": "49.99"},
@@ -119,7 +119,7 @@ def test_the_fused_status_function_agrees_with_the_rule_by_rule_loop(pack) -> No
 
 
 def test_the_features_pack_passes_its_own_article_level_cases() -> None:
-    from govit_rules._testing import run_pack_tests
+    from govit_rules._tools.testing import run_pack_tests
 
     results = run_pack_tests(FEATURES)
     assert len(results) >= 14
@@ -129,8 +129,8 @@ def test_the_features_pack_passes_its_own_article_level_cases() -> None:
 @pytest.mark.parametrize("seed", range(3))
 def test_the_rete_engine_agrees_on_the_features_pack(pack, seed: int) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("durable")
-    from govit_rules._evaluate import evaluate_pack
-    from govit_rules._rete import evaluate_rete
+    from govit_rules._engine.evaluate import evaluate_pack
+    from govit_rules._engine.rete import evaluate_rete
 
     projects = [
         {**BASE, "total_investment": "49.99"},
@@ -149,7 +149,7 @@ def test_the_rete_engine_agrees_on_the_features_pack(pack, seed: int) -> None:  
 
 def test_a_named_set_is_one_word_of_the_regulation_defined_once(pack) -> None:  # type: ignore[no-untyped-def]
     rule = pack.rule("approval.small-exempt")
-    from govit_rules._conditions import tests_of
+    from govit_rules._lang.conditions import tests_of
 
     [named] = [t for t in tests_of(rule.main) if t.fact == "delivery_mode"]
     assert named.named == "purchase_of_service"
@@ -189,7 +189,7 @@ def test_a_mistyped_set_name_is_a_located_error(
 def test_lint_asks_for_a_named_set_where_a_rule_lists_kinds_of_work(tmp_path: Path) -> None:
     import shutil
 
-    from govit_rules._lint import lint_pack
+    from govit_rules._tools.lint import lint_pack
 
     shutil.copytree(FEATURES, tmp_path / "p")
     rules = tmp_path / "p" / "rules" / "main.yaml"
@@ -206,7 +206,7 @@ def test_lint_asks_for_a_named_set_where_a_rule_lists_kinds_of_work(tmp_path: Pa
 def test_lint_asks_why_a_word_differs_from_another_packs(tmp_path: Path) -> None:
     import shutil
 
-    from govit_rules._lint import lint_pack
+    from govit_rules._tools.lint import lint_pack
 
     for name in ("a", "b"):
         shutil.copytree(FEATURES, tmp_path / name)

@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govit_rules import evaluate
-from govit_rules._input import load_project_file
-from govit_rules._monitor import ALERT_KINDS, Monitor
+from govit_rules._engine.monitor import ALERT_KINDS, Monitor
+from govit_rules._io.project_files import load_project_file
 from govit_rules.errors import GovitRulesError, ProjectValidationError
 from helpers import ROOT
 

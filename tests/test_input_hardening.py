@@ -21,15 +21,15 @@ from typing import Any
 import pytest
 
 from govit_rules import evaluate, get_pack
-from govit_rules._input import (
+from govit_rules._engine.monitor import Monitor, watch_cli
+from govit_rules._io.project_files import (
     MAX_PROJECT_BYTES,
     MAX_REPORTED,
     load_project_file,
     parse_json,
     validate_project,
 )
-from govit_rules._monitor import Monitor, watch_cli
-from govit_rules._yaml import load_yaml, read_source
+from govit_rules._io.yaml import load_yaml, read_source
 from govit_rules.errors import (
     GovitRulesError,
     InvalidArgumentError,
@@ -246,7 +246,7 @@ _DIGEST = """
 import glob, hashlib, sys
 from datetime import date
 from govit_rules import evaluate
-from govit_rules._input import load_project_file
+from govit_rules._io.project_files import load_project_file
 for f in sorted(glob.glob("rulepacks/*/examples/*.yaml")):
     v = evaluate(load_project_file(f), f.split("/")[1], as_of=date(2026, 11, 25))
     print(f, hashlib.sha256(v.to_json().encode()).hexdigest())
@@ -401,7 +401,7 @@ def test_thousands_of_unknown_keys_report_the_first_few_fully_then_a_count(
 def test_a_valid_json_project_is_read_once_and_never_located(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import govit_rules._input as inp
+    import govit_rules._io.project_files as inp
 
     def fail(*_: object) -> Any:
         raise AssertionError("located although nothing was wrong")

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from govit_rules import load_pack
-from govit_rules._lawtext import parse_regulation, zh_number
-from govit_rules._lint import lint_pack
+from govit_rules._law.text import parse_regulation, zh_number
+from govit_rules._tools.lint import lint_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 REGULATIONS = ROOT.parent / "shared" / "regulations"

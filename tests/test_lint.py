@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from govit_rules import load_pack
-from govit_rules._lint import lint_pack
+from govit_rules._tools.lint import lint_pack
 from helpers import MINI, copy_mini
 from helpers import run_cli as run
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from govit_rules import ProjectValidationError, evaluate, evaluate_many, get_pack
-from govit_rules._registry import shipped_packs_dir
+from govit_rules._packs.registry import shipped_packs_dir
 
 AS_OF = date(2026, 11, 25)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))

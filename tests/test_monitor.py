@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from govit_rules._evaluate import evaluate_pack
-from govit_rules._monitor import Alert, Monitor, event_types, watch_cli
-from govit_rules._pack import CompiledPack, load_pack
+from govit_rules._engine.evaluate import evaluate_pack
+from govit_rules._engine.monitor import Alert, Monitor, event_types, watch_cli
+from govit_rules._packs.loader import CompiledPack, load_pack
 from govit_rules.errors import GovitRulesError
 
 ROOT = Path(__file__).parent.parent
@@ -207,7 +207,7 @@ def test_replay_is_deterministic_and_alerts_once(packs) -> None:  # type: ignore
 
 
 def test_unknown_jurisdiction_in_a_registry_is_rejected(tmp_path: Path) -> None:
-    from govit_rules._registry import PackRegistry
+    from govit_rules._packs.registry import PackRegistry
 
     reg = PackRegistry(tmp_path)  # an empty folder: no jurisdiction at all
     alerts = list(Monitor(reg).replay([ev("facts", "2026-01-01")]))
@@ -261,7 +261,7 @@ def test_watch_cli_reads_stdin(packs, monkeypatch: pytest.MonkeyPatch) -> None: 
 
 
 def test_dazhou_example_log() -> None:
-    from govit_rules._registry import default_registry
+    from govit_rules._packs.registry import default_registry
 
     try:
         default_registry().get("dazhou")

@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from govit_rules import load_pack
-from govit_rules._conditions import fact_types
-from govit_rules._conditions import tests_of as leaf_tests
-from govit_rules._newpack import new_pack, write_new_pack
+from govit_rules._lang.conditions import fact_types
+from govit_rules._lang.conditions import tests_of as leaf_tests
+from govit_rules._tools.newpack import new_pack, write_new_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 REGULATIONS = ROOT.parent / "shared" / "regulations"

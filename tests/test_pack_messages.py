@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from govit_rules import PackError, load_pack
-from govit_rules._message import MessageTemplate, TemplateSyntaxError
+from govit_rules._packs.template import MessageTemplate, TemplateSyntaxError
 
 PACKS = Path(__file__).resolve().parents[1] / "rulepacks"
 DELIVERY_ZH = "本项目的实施方式为 {{ delivery_mode }}。"

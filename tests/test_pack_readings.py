@@ -101,14 +101,21 @@ def test_without_the_dates_the_readings_of_dazhou_are_not_reported(dazhou) -> No
     assert evaluate(BASE, pack=dazhou, as_of=AS_OF).readings == []
 
 
-def test_a_secret_dazhou_project_is_outside_the_measures_and_the_other_reading_of_art_65_is_shown() -> None:
+def test_a_secret_dazhou_project_is_outside_the_measures_and_the_other_reading_of_art_65_is_shown() -> (
+    None
+):
     from datetime import date
 
     from govit_rules import evaluate
 
     v = evaluate(
-        {"unit_type": "government_organ", "unit_level": "own_level", "funding_sources": ["local_budget"],
-         "total_investment": 300, "is_secret": True},
+        {
+            "unit_type": "government_organ",
+            "unit_level": "own_level",
+            "funding_sources": ["local_budget"],
+            "total_investment": 300,
+            "is_secret": True,
+        },
         "dazhou",
         as_of=date(2026, 11, 25),
     )

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govit_rules import Project, Verdict, evaluate, get_pack, jurisdictions
-from govit_rules._conditions import FactRef, fact_types
-from govit_rules._conditions import tests_of as leaf_tests
+from govit_rules._lang.conditions import FactRef, fact_types
+from govit_rules._lang.conditions import tests_of as leaf_tests
 
 TYPES = fact_types()
 PACKS = jurisdictions()

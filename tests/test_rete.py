@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from govit_rules import evaluate
-from govit_rules._conditions import All, AnyOf, FactRef, Known, Not, interpret
-from govit_rules._conditions import Test as Leaf
-from govit_rules._evaluate import evaluate_pack
-from govit_rules._model import Component, Project
-from govit_rules._pack import load_pack
+from govit_rules._engine.evaluate import evaluate_pack
+from govit_rules._lang.conditions import All, AnyOf, FactRef, Known, Not, interpret
+from govit_rules._lang.conditions import Test as Leaf
+from govit_rules._packs.loader import load_pack
+from govit_rules._vocab.project import Component, Project
 from govit_rules.errors import GovitRulesError
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -29,7 +29,7 @@ BASE = {"funding_sources": ["local_budget"], "is_secret": False}
 
 def test_missing_durable_rules_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     # Runs everywhere, also where durable-rules is absent (Python 3.13).
-    from govit_rules._rete import ReteUnavailableError
+    from govit_rules._engine.rete import ReteUnavailableError
 
     monkeypatch.setitem(sys.modules, "durable", None)
     monkeypatch.setitem(sys.modules, "durable.engine", None)
@@ -40,7 +40,7 @@ def test_missing_durable_rules_gives_a_clear_error(monkeypatch: pytest.MonkeyPat
 
 durable = pytest.importorskip("durable.engine", reason="durable-rules is not installed")
 
-from govit_rules._rete import (  # noqa: E402
+from govit_rules._engine.rete import (  # noqa: E402
     ReteEncodingError,
     compile_conditions,
     evaluate_rete,
@@ -200,7 +200,7 @@ def test_concurrent_callers_get_their_own_answers(mini) -> None:  # type: ignore
 
 
 def test_mini_pack_cases_agree(mini) -> None:  # type: ignore[no-untyped-def]
-    from govit_rules._testing import iter_cases
+    from govit_rules._tools.testing import iter_cases
 
     cases = list(iter_cases(mini))
     assert cases
@@ -211,7 +211,7 @@ def test_mini_pack_cases_agree(mini) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("op", ["$lt", "$lte", "$gt", "$gte", "$neq", "$eq"])
 def test_durable_rules_never_matches_a_comparison_with_an_absent_key(op: str) -> None:
     # The translation relies on this instead of guarding each test with `$ex`.
-    from govit_rules._rete import _host
+    from govit_rules._engine.rete import _host
 
     fired: list[str] = []
     name = f"absent_key_probe_{op[1:]}_{id(fired)}"  # unique: names cannot be reused

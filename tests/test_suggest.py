@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govit_rules import PackRegistry, UnknownJurisdictionError, get_pack
-from govit_rules._suggest import suggest, suggestion
+from govit_rules._vocab.suggest import suggest, suggestion
 from helpers import ROOT, run_cli
 
 IDS = ["dazhou", "hailing", "lushan", "qinzhou", "wendeng"]

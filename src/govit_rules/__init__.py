@@ -18,11 +18,14 @@ from ._api import (
     project_schema,
     validate_project,
 )
-from ._boundaries import Boundary, boundaries
-from ._calendar import WorkdayCalendar
-from ._citation import Citation
-from ._counterfactual import Counterfactual
-from ._model import (
+from ._engine.boundaries import Boundary, boundaries
+from ._engine.counterfactual import Counterfactual
+from ._engine.whatif import VerdictDiff, what_if
+from ._law.calendar import WorkdayCalendar
+from ._law.citation import Citation
+from ._packs.loader import CompiledPack
+from ._packs.registry import PackRegistry
+from ._vocab.project import (
     Component,
     DeliveryMode,
     FundingSource,
@@ -33,9 +36,7 @@ from ._model import (
     UnitLevel,
     UnitType,
 )
-from ._pack import CompiledPack
-from ._registry import PackRegistry
-from ._verdict import (
+from ._vocab.verdict import (
     DeadlineResult,
     Finding,
     Outcome,
@@ -44,7 +45,6 @@ from ._verdict import (
     Status,
     Verdict,
 )
-from ._whatif import VerdictDiff, what_if
 from .errors import (
     CitationSyntaxError,
     GovitRulesError,

@@ -11,11 +11,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from ._evaluate import evaluate_pack, validate_project
-from ._model import Project
-from ._pack import CompiledPack, load_pack
-from ._registry import default_registry
-from ._verdict import Verdict, VerdictOrigin, with_origin
+from ._engine.evaluate import evaluate_pack, validate_project
+from ._packs.loader import CompiledPack, load_pack
+from ._packs.registry import default_registry
+from ._vocab.project import Project
+from ._vocab.verdict import Verdict, VerdictOrigin, with_origin
 from .errors import InvalidArgumentError
 
 __all__ = [
@@ -112,7 +112,7 @@ def evaluate(
             f"project must be a Project, a mapping or JSON text, not {type(project).__name__}"
         )
     if engine == "rete":
-        from ._rete import evaluate_rete  # type: ignore[import-not-found, unused-ignore]
+        from ._engine.rete import evaluate_rete  # type: ignore[import-not-found, unused-ignore]
 
         result: Verdict = evaluate_rete(compiled, project, as_of)
         # Counterfactuals re-evaluate with the compiled pack, not the Rete run's shim.
@@ -139,7 +139,7 @@ def evaluate_many(
     that one project again here. An invalid project raises its
     :class:`~govit_rules.ProjectValidationError` at its place in the sequence.
     """
-    from ._many import evaluate_many as _many
+    from ._engine.many import evaluate_many as _many
 
     on = as_of or date.today()
     if pack is None:
@@ -160,7 +160,7 @@ def project_schema() -> dict[str, Any]:
 
 def pack_schema(kind: Literal["pack", "articles", "rules", "tests"] = "pack") -> dict[str, Any]:
     """The JSON Schema of one kind of pack file."""
-    from ._schema import ArticlesFile, PackFile, RulesFile, TestFile
+    from ._packs.schema import ArticlesFile, PackFile, RulesFile, TestFile
 
     models: dict[str, Any] = {
         "pack": PackFile,

@@ -15,8 +15,8 @@ from typing import Unpack
 
 import polars as pl
 
-from .._pack import CompiledPack
-from .._verdict import Status
+from .._packs.loader import CompiledPack
+from .._vocab.verdict import Status
 from .backend import PortfolioOptions, evaluate_portfolio
 
 __all__ = ["BAD", "Audit", "audit"]

@@ -15,7 +15,7 @@ from typing import Literal, TypedDict
 
 import polars as pl
 
-from .._pack import CompiledPack
+from .._packs.loader import CompiledPack
 from ..errors import PortfolioError, Problem
 
 __all__ = [

@@ -3,7 +3,7 @@
 Owns :func:`evaluate_columns` and :func:`verdict_for_row`. The checked condition trees of
 a pack become Polars expressions (``exprs.py``), deadline dates come from the calendar
 as arrays (``deadlines.py``), and each rule kind's status and the outcome follow
-``_evaluate.py`` exactly (``statuses.py``). No Python runs per row. The answers are the
+``_engine/evaluate.py`` exactly (``statuses.py``). No Python runs per row. The answers are the
 per-project engine's, cell for cell (``tests/test_columnar.py`` checks this on generated
 portfolios for every shipped pack); the full, cited :class:`Verdict` of any row is one
 call away.
@@ -22,9 +22,9 @@ from typing import Any
 
 import polars as pl
 
-from .._conditions import TrueCond
-from .._pack import CompiledPack
-from .._verdict import Outcome, Verdict
+from .._lang.conditions import TrueCond
+from .._packs.loader import CompiledPack
+from .._vocab.verdict import Outcome, Verdict
 from .deadlines import DEFAULT_SPAN, DeadlinePlan
 from .exprs import LeafCache, check_documents, normalise
 from .rowwise import project_of_row

@@ -212,7 +212,7 @@ def _finish(
     if report is not None:
         report.write_text(page(), encoding="utf-8")
     if fmt == "json":
-        from .._cli import _dump
+        from .._cli.app import _dump
 
         _dump(as_json())
     else:
@@ -261,7 +261,7 @@ def _table(title: str, headers: list[str], rows: list[list[Any]]) -> Any:
 
 
 def print_audit(a: Audit, top: int) -> None:
-    from .._cli import _console
+    from .._cli.app import _console
 
     c = _console()
     packs = ", ".join(f"{p.id} {p.version}" for p in a.packs.values())
@@ -305,7 +305,7 @@ def print_audit(a: Audit, top: int) -> None:
 
 
 def print_simulation(s: Simulation, show: int) -> None:
-    from .._cli import _console
+    from .._cli.app import _console
 
     c = _console()
     r = s.reform

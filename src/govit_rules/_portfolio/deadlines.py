@@ -21,9 +21,9 @@ from datetime import date
 
 import polars as pl
 
-from .._calendar import WorkdayCalendar
-from .._pack import CompiledPack, CompiledRule
-from .._schema import PeriodSpec
+from .._law.calendar import WorkdayCalendar
+from .._packs.loader import CompiledPack, CompiledRule
+from .._packs.schema import PeriodSpec
 
 __all__ = ["DEFAULT_SPAN", "CalendarArrays", "DeadlinePlan"]
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from .._pack import CompiledPack, load_pack
+from .._packs.loader import CompiledPack, load_pack
 from .backend import Backend, evaluator
 from .files import to_input_frame
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import polars as pl
 
-from .._conditions import (
+from .._lang.conditions import (
     DATE_OPS,
     NUMERIC_OPS,
     All,
@@ -41,7 +41,7 @@ from .._conditions import (
     _suggest,
     fact_types,
 )
-from .._model import FIRST_YEAR, LAST_YEAR
+from .._vocab.project import FIRST_YEAR, LAST_YEAR
 from ..errors import Problem, ProjectValidationError
 
 __all__ = ["LeafCache", "check_documents", "fact_dtype", "normalise"]
@@ -171,7 +171,7 @@ def _rejects(fact: str, value: Any) -> bool:
     """The project model refuses ``value`` for ``fact`` (a negative amount, a percent > 100)."""
     from pydantic import ValidationError
 
-    from .._model import Project
+    from .._vocab.project import Project
 
     try:
         Project.model_validate({fact: value})

@@ -24,8 +24,8 @@ from typing import Any, get_args
 import polars as pl
 from annotated_types import Ge, Le
 
-from .._conditions import FactType, fact_types
-from .._model import Project
+from .._lang.conditions import FactType, fact_types
+from .._vocab.project import Project
 from ..errors import PortfolioError, Problem
 
 __all__ = ["EXTRA_COLUMNS", "read_portfolio", "to_input_frame", "write_portfolio", "write_results"]

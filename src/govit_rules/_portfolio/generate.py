@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from .._model import Project
-from .._yaml import load_yaml
+from .._io.yaml import load_yaml
+from .._vocab.project import Project
 from .files import to_input_frame
 
 __all__ = ["generate_portfolio"]

@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
-from .._pack import CompiledPack, load_pack
-from .._yaml import LocDict, LocList, load_yaml
+from .._io.yaml import LocDict, LocList, load_yaml
+from .._packs.loader import CompiledPack, load_pack
 from ..errors import PackError, Problem, ReformError
 
 __all__ = ["Reform", "apply_reform", "load_reform"]

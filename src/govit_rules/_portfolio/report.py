@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 from matplotlib.figure import Figure
 
-from .._verdict import Status
+from .._vocab.verdict import Status
 from .audit import Audit
 from .simulate import Simulation
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import polars as pl
 
-from .._model import Project
-from .._pack import CompiledPack
-from .._verdict import Verdict
+from .._packs.loader import CompiledPack
+from .._vocab.project import Project
+from .._vocab.verdict import Verdict
 
 __all__ = ["evaluate_rows", "output_schema", "project_of_row", "verdict_row"]
 

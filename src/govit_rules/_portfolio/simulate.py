@@ -12,7 +12,7 @@ from functools import cached_property
 
 import polars as pl
 
-from .._pack import CompiledPack
+from .._packs.loader import CompiledPack
 from .audit import MONEY, Audit, summarise
 from .backend import Backend, Progress, evaluate_frame
 from .reform import Reform, apply_reform, load_reform

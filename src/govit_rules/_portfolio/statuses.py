@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from .._conditions import Test
-from .._model import Project, Stage
-from .._pack import CompiledPack, CompiledRule
-from .._verdict import Outcome, Status
+from .._lang.conditions import Test
+from .._packs.loader import CompiledPack, CompiledRule
+from .._vocab.project import Project, Stage
+from .._vocab.verdict import Outcome, Status
 from .exprs import LeafCache
 
 if TYPE_CHECKING:

@@ -26,9 +26,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__, evaluate, project_schema
-from .._model import Project
-from .._registry import shipped_packs_dir
-from .._verdict import Verdict
+from .._packs.registry import shipped_packs_dir
+from .._vocab.project import Project
+from .._vocab.verdict import Verdict
 from ..errors import Problem
 from . import _views
 from ._input import BodyError, parse_json, project_from

@@ -12,9 +12,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from .._evaluate import validate_project
-from .._model import Project
-from .._yaml import LocDict, load_yaml, locate
+from .._engine.evaluate import validate_project
+from .._io.yaml import LocDict, load_yaml, locate
+from .._vocab.project import Project
 from ..errors import Problem, ProjectValidationError
 
 __all__ = ["BodyError", "parse_json", "project_from"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .._pack import CompiledPack, load_pack
+from .._packs.loader import CompiledPack, load_pack
 from ..errors import (
     GovitRulesError,
     PackError,

@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from .. import _model
-from .._coverage import load_cases
-from .._docs import article_views
-from .._pack import CompiledPack
-from .._verdict import Verdict
+from .._packs.loader import CompiledPack
+from .._tools.coverage import load_cases
+from .._tools.docs import article_views
+from .._vocab import project as _model
+from .._vocab.verdict import Verdict
 from ..errors import GovitRulesError, PackError
 
 __all__ = [

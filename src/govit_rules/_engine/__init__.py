@@ -1,0 +1,1 @@
+"""Evaluation: the verdict of a pack for a project, the Rete decider, the monitor."""

@@ -1,0 +1,1 @@
+"""Reading input: located YAML and JSON, project files, size and shape limits."""

@@ -1,0 +1,1 @@
+"""The condition language: nodes, parsing and type checking, compilation, interpretation."""

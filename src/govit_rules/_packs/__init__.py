@@ -1,0 +1,1 @@
+"""Rule packs: file schemas, the loading stages, the compiled pack, the registry."""

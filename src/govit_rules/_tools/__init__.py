@@ -1,0 +1,1 @@
+"""Analyst tools: lint, coverage, generated docs, pack tests and the pytest plugin."""

@@ -1,0 +1,1 @@
+"""Vocabulary: the project model's facts, the verdict's result models, name suggestions."""
