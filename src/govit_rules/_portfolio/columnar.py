@@ -27,26 +27,10 @@ from .._packs.loader import CompiledPack
 from .._vocab.verdict import Outcome, Verdict
 from .deadlines import DEFAULT_SPAN, DeadlinePlan
 from .exprs import LeafCache, check_documents, normalise
-from .rowwise import project_of_row
+from .rowwise import output_schema, project_of_row
 from .statuses import STATUS_TEXT, RuleColumns, StatusBuilder, code_column, read_facts, stage_rank
 
 __all__ = ["as_frame", "evaluate_columns", "output_schema", "verdict_for_row"]
-
-
-def output_schema(pack: CompiledPack, with_id: bool) -> dict[str, pl.DataType]:
-    """The output columns and their types, in order."""
-    schema: dict[str, pl.DataType] = {}
-    if with_id:
-        schema["project_id"] = pl.Utf8()  # the input column is passed through as given
-    schema["outcome"] = pl.Utf8()
-    for rule in pack.rules:
-        schema[f"status:{rule.id}"] = pl.Utf8()
-    for route in pack.routes:
-        schema[f"approver:{route}"] = pl.Utf8()
-    for rule in pack.rules:
-        if rule.kind == "deadline":
-            schema[f"due:{rule.id}"] = pl.Date()
-    return schema
 
 
 Stages = tuple[tuple[pl.Expr, ...], ...]
