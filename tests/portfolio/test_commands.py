@@ -121,7 +121,7 @@ def test_the_library_and_its_command_line_load_without_the_portfolio_extra() -> 
 def test_a_long_run_at_a_terminal_gets_a_progress_bar_and_a_short_one_none(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import sys
 
-    from govit_rules._portfolio.commands import _progress
+    from govit_rules._cli.portfolio import _progress
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     _, none = _progress(100)

@@ -1472,7 +1472,7 @@ def serve(
 
 # --- audit, simulate (portfolios; the [portfolio] extra) ------------------------------------
 
-from .._portfolio.commands import audit_cmd, simulate_cmd  # noqa: E402 - needs app's helpers
+from .portfolio import audit_cmd, simulate_cmd  # noqa: E402 - needs app's helpers
 
 app.command(
     name="audit", epilog="Example:  govit-rules audit portfolio.csv -j dazhou --report audit.html"

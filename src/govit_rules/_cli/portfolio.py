@@ -1,7 +1,7 @@
 """The ``audit`` and ``simulate`` commands: argument parsing and rendering only.
 
-Owns the command-line face of portfolios; the work is done by ``audit.py``,
-``simulate.py``, ``report.py`` and ``files.py``. Importing this module imports neither
+Owns the command-line face of portfolios; the work is done in ``_portfolio`` (``audit.py``,
+``simulate.py``, ``report.py``, ``files.py``). Importing this module imports neither
 Polars nor Dask (``govit-rules --help`` stays fast and works without the extra).
 """
 
@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from .audit import Audit
-    from .backend import Progress
-    from .simulate import Simulation
+    from .._portfolio.audit import Audit
+    from .._portfolio.backend import Progress
+    from .._portfolio.simulate import Simulation
 
 __all__ = ["audit_cmd", "simulate_cmd"]
 
@@ -72,7 +72,7 @@ def _start(as_of: str | None, backend: str | None, fmt: str) -> tuple[date, Any]
     if backend not in (None, "columnar", "rows"):
         raise typer.BadParameter(f"{backend!r}: use columnar or rows", param_hint="--backend")
     if backend == "columnar":
-        from .backend import default_backend
+        from .._portfolio.backend import default_backend
 
         if default_backend() != "columnar":
             raise typer.BadParameter(
@@ -124,8 +124,8 @@ def audit_cmd(
     report with --report. Exit 0 once the audit ran, 64 on bad input.
     """
     on, chosen = _start(as_of, backend, fmt)
-    from .audit import audit
-    from .files import read_portfolio
+    from .._portfolio.audit import audit
+    from .._portfolio.files import read_portfolio
 
     frame = read_portfolio(portfolio)
     bar, tick = _progress(frame.height)
@@ -138,7 +138,7 @@ def audit_cmd(
             progress=tick,
             source=str(portfolio),
         )
-    from .report import audit_report
+    from .._portfolio.report import audit_report
 
     page = lambda: audit_report(result, title=portfolio.name)  # noqa: E731
     return _finish(
@@ -174,9 +174,9 @@ def simulate_cmd(
     from .._api import get_pack
 
     on, chosen = _start(as_of, backend, fmt)
-    from .files import read_portfolio
-    from .reform import load_reform
-    from .simulate import simulate
+    from .._portfolio.files import read_portfolio
+    from .._portfolio.reform import load_reform
+    from .._portfolio.simulate import simulate
 
     ref = load_reform(reform)
     pack = get_pack(jurisdiction or ref.pack, on)
@@ -184,7 +184,7 @@ def simulate_cmd(
     bar, tick = _progress(2 * frame.height)
     with bar:
         sim = simulate(frame, on, pack, ref, backend=chosen, progress=tick)
-    from .report import simulation_report
+    from .._portfolio.report import simulation_report
 
     page = lambda: simulation_report(sim, title=portfolio.name)  # noqa: E731
     return _finish(
@@ -204,7 +204,7 @@ def _finish(
     as_text: Callable[[], None],
 ) -> int:
     """Write the results and the HTML report if asked, then print the summary."""
-    from .files import write_results
+    from .._portfolio.files import write_results
 
     if out[0] is not None:
         write_results(out[1], out[0])
@@ -212,7 +212,7 @@ def _finish(
     if report is not None:
         report.write_text(page(), encoding="utf-8")
     if fmt == "json":
-        from .._cli.app import _dump
+        from .app import _dump
 
         _dump(as_json())
     else:
@@ -261,7 +261,7 @@ def _table(title: str, headers: list[str], rows: list[list[Any]]) -> Any:
 
 
 def print_audit(a: Audit, top: int) -> None:
-    from .._cli.app import _console
+    from .app import _console
 
     c = _console()
     packs = ", ".join(f"{p.id} {p.version}" for p in a.packs.values())
@@ -305,7 +305,7 @@ def print_audit(a: Audit, top: int) -> None:
 
 
 def print_simulation(s: Simulation, show: int) -> None:
-    from .._cli.app import _console
+    from .app import _console
 
     c = _console()
     r = s.reform
