@@ -533,8 +533,9 @@ def _status_loop(
             m = rule.main_fn(p)
             u = rule.unless_fn(p) if rule.unless_fn is not None else False
             # An exception is a defence: it lifts the prohibition only when the project
-            # establishes it, as whoever invokes "…的除外" must show it applies.
-            if m is False or u is True:
+            # establishes it, as whoever invokes "…的除外" must show it applies. A project
+            # known to be before the rule's stage has not yet taken the step it bars.
+            if m is False or u is True or not_due:
                 st = S.satisfied
             elif m is True and w is True:
                 st = S.violated

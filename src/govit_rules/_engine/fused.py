@@ -74,7 +74,8 @@ def build_status_function(
         if kind == "prohibition":
             emit(ind, f"m = {cc.expr(rule.main)}")
             emit(ind, f"u = {cc.expr(rule.unless)}" if rule.unless is not None else "u = False")
-            emit(ind, "if m is False or u is True:")
+            early = f" or {due}" if rule.stage_rank > 0 else ""
+            emit(ind, f"if m is False or u is True{early}:")
             emit(ind + 1, "st = _SAT")
             emit(ind, "elif m is True and w is True:")
             emit(ind + 1, "st = _VIO; prohibited = True")

@@ -57,7 +57,7 @@ MAX_FILE_BYTES = 1_000_000
 _KIND_KEYS: dict[str, tuple[set[str], set[str]]] = {
     # kind: (required keys, allowed optional keys) beyond the common ones
     "scope": ({"in_scope_if"}, set()),
-    "prohibition": ({"prohibits"}, {"unless", "when"}),
+    "prohibition": ({"prohibits"}, {"unless", "when", "stage"}),
     "obligation": ({"requires"}, {"when", "stage", "limit"}),
     "documents": ({"documents"}, {"when", "stage"}),
     "route": ({"route", "steps"}, {"when"}),

@@ -211,7 +211,7 @@ class StatusBuilder:
         u = c.unless if c.unless is not None else pl.lit(False)
         # An exception lifts the prohibition only when it is established (as in _evaluate).
         code = (
-            pl.when(_false(c.main) | _true(u))
+            pl.when(_false(c.main) | _true(u) | self.not_due(rule))
             .then(_c(S.satisfied))
             .when(_true(c.main) & _true(c.when))
             .then(self._violated(rule, 3))
