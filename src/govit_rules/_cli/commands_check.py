@@ -132,10 +132,11 @@ def explain(
     if what_would_change and rule is None and article is None:
         return _what_would_change(compiled, p, on, None, fmt)
     if rule is not None:
-        if rule not in compiled._by_id:
+        ids = [r.id for r in compiled.rules]
+        if rule not in ids:
             from .._vocab.suggest import suggest
 
-            fail(f"no rule {rule!r} in pack {compiled.id}{suggest(rule, compiled._by_id)}")
+            fail(f"no rule {rule!r} in pack {compiled.id}{suggest(rule, ids)}")
         rules = [compiled.rule(rule)]
     else:
         assert article is not None

@@ -170,7 +170,7 @@ def choose_pack(
     return get_pack(jurisdiction, as_of)
 
 
-# --- options ----------------------------------------------------------------------------------
+# --- options --------------------------------------------------------------------------------
 
 JURISDICTION = Annotated[
     str | None,
@@ -210,6 +210,7 @@ PACK_DIR = Annotated[
 
 
 def load_pack_dir(pack_dir: Path) -> CompiledPack:
+    """The pack in a folder named on the command line (loaded, never from the registry)."""
     from .._packs.loader import load_pack
 
     return load_pack(pack_dir)
