@@ -13,18 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .._lang.conditions import (
-    All,
-    AnyOf,
-    Cond,
-    FactRef,
-    Known,
-    Not,
-    Test,
-    TrueCond,
-    describe_test,
-    interpret,
-)
+from .._lang.interpreter import interpret
+from .._lang.nodes import All, AnyOf, Cond, FactRef, Known, Not, Test, TrueCond
+from .._lang.text import describe_test
 from .._packs.loader import MAIN_KEY
 from .counterfactual import show_value
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..._lang.conditions import fact_types
+from ..._lang.facts import fact_types
 from ..._packs.loader import CompiledPack
 from ...errors import Problem
 from ..coverage import load_cases

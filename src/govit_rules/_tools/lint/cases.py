@@ -5,13 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..._lang.conditions import (
-    DATE_OPS,
-    NUMERIC_OPS,
-    FactRef,
-    describe_test,
-    tests_of,
-)
+from ..._lang.nodes import DATE_OPS, NUMERIC_OPS, FactRef, tests_of
+from ..._lang.text import describe_test
 from ..._packs.loader import CompiledPack
 from ..._vocab.project import Project
 from ...errors import GovitRulesError, Problem

@@ -13,9 +13,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from ..._lang.conditions import (
-    Cond,
-)
+from ..._lang.nodes import Cond
 from ..._packs.loader import MAIN_KEY, CompiledRule
 from ...errors import Problem
 

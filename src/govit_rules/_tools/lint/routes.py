@@ -10,13 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..._lang.conditions import (
-    NUMERIC_OPS,
-    FactRef,
-    FactType,
-    interpret,
-    tests_of,
-)
+from ..._lang.facts import FactType
+from ..._lang.interpreter import interpret
+from ..._lang.nodes import NUMERIC_OPS, FactRef, tests_of
 from ..._lang.text import cond_text
 from ..._packs.loader import CompiledPack, CompiledRule
 from ...errors import Problem

@@ -15,16 +15,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from ..._lang.conditions import (
-    Cond,
-    FactRef,
-    FactType,
-    Known,
-    Test,
-    facts_of,
-    leaves_of,
-    tests_of,
-)
+from ..._lang.facts import FactType
+from ..._lang.nodes import Cond, FactRef, Known, Test, facts_of, leaves_of, tests_of
 
 __all__ = [
     "MAX_COMBOS",

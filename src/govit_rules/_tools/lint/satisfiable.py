@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..._lang.conditions import (
-    FactType,
-    TrueCond,
-    interpret,
-)
+from ..._lang.facts import FactType
+from ..._lang.interpreter import interpret
+from ..._lang.nodes import TrueCond
 from ..._lang.text import cond_text
 from ..._packs.loader import CompiledRule
 from ...errors import Problem

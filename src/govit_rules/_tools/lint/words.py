@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from ..._io.yaml import load_yaml, locate
-from ..._lang.conditions import (
-    FactRef,
-    tests_of,
-)
+from ..._lang.nodes import FactRef, tests_of
 from ..._packs.loader import CompiledPack
 from ...errors import Problem
 from .places import problem_at, show, shown_path, trees
