@@ -28,22 +28,17 @@ if TYPE_CHECKING:
 __all__ = ["Changes", "explain_rule", "explain_tree", "what_would_change"]
 
 
-def _show(value: Any) -> str:
-    """A fact value for people: unknown, true/false, sets in braces."""
-    return show_value(value)
-
-
 def _tri(value: bool | None) -> str:
     return "unknown" if value is None else ("true" if value else "false")
 
 
-def _leaf_view(cond: Any, p: Project) -> dict[str, Any]:
+def _leaf_view(cond: Test | Known, p: Project) -> dict[str, Any]:
     value = getattr(p, cond.fact)
     node: dict[str, Any] = {
         "node": "test",
         "test": describe_test(cond),
         "fact": cond.fact,
-        "value": _show(value) if value is not None else None,
+        "value": show_value(value) if value is not None else None,
         "result": _tri(interpret(cond, p)),
     }
     if isinstance(cond, Known):
@@ -55,9 +50,9 @@ def _leaf_view(cond: Any, p: Project) -> dict[str, Any]:
         if isinstance(rhs, FactRef):
             other = getattr(p, rhs.fact)
             scale = f"{rhs.times} × " if rhs.times is not None else ""
-            node["threshold"] = f"{scale}{rhs.fact} (= {_show(other)})"
+            node["threshold"] = f"{scale}{rhs.fact} (= {show_value(other)})"
         else:
-            node["threshold"] = _show(rhs)
+            node["threshold"] = show_value(rhs)
     return node
 
 
