@@ -212,9 +212,9 @@ def _finish(
     if report is not None:
         report.write_text(page(), encoding="utf-8")
     if fmt == "json":
-        from .app import _dump
+        from .common import dump
 
-        _dump(as_json())
+        dump(as_json())
     else:
         as_text()
     return 0
@@ -261,9 +261,9 @@ def _table(title: str, headers: list[str], rows: list[list[Any]]) -> Any:
 
 
 def print_audit(a: Audit, top: int) -> None:
-    from .app import _console
+    from .common import make_console
 
-    c = _console()
+    c = make_console()
     packs = ", ".join(f"{p.id} {p.version}" for p in a.packs.values())
     c.print(f"audit  {a.projects} projects as of {a.as_of}  ({packs})")
     c.print(
@@ -305,9 +305,9 @@ def print_audit(a: Audit, top: int) -> None:
 
 
 def print_simulation(s: Simulation, show: int) -> None:
-    from .app import _console
+    from .common import make_console
 
-    c = _console()
+    c = make_console()
     r = s.reform
     c.print(f"reform {r.id}: {r.title_zh} / {r.title_en}")
     c.print(f"over {s.projects} projects of {s.packs[0].jurisdiction} as of {s.as_of}:")

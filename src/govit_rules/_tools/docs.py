@@ -21,12 +21,12 @@ from typing import Any, Union, get_args, get_origin
 import jinja2
 
 from .._io.yaml import load_yaml
-from .._lang.conditions import FactType, fact_types
+from .._lang.facts import FactType, fact_types
+from .._lang.text import cond_text
 from .._packs.loader import MAIN_KEY, CompiledPack, CompiledRule
 from .._packs.schema import ACTIONS
 from .._vocab.project import Project
 from .coverage import case_citation, load_cases, pack_coverage, pins, rel_to_pack, source_rel
-from .lint import cond_text
 from .testing import LoadedCase
 
 __all__ = [

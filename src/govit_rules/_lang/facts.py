@@ -1,0 +1,66 @@
+"""The facts a condition can test, and what kind of value each holds.
+
+Owns :class:`FactType` and :func:`fact_types`, read from the project model's annotations:
+the parser checks every test against them, and the tools (docs, portfolio files, what-if)
+describe facts with them.
+"""
+
+from __future__ import annotations
+
+import types
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Literal, Union, get_args, get_origin
+
+from .._vocab.project import Project
+
+__all__ = ["FactKind", "FactType", "fact_types"]
+
+FactKind = Literal["number", "integer", "bool", "date", "string", "enum", "set"]
+
+
+@dataclass(frozen=True, slots=True)
+class FactType:
+    """What kind of value a fact holds, as far as conditions care."""
+
+    kind: FactKind
+    enum: type[Enum] | None = None  # for enum facts, and the members of set facts
+
+    def describe(self) -> str:
+        if self.kind == "set":
+            return f"set of {self.enum.__name__ if self.enum else 'strings'}"
+        if self.kind == "enum" and self.enum is not None:
+            return f"enum {self.enum.__name__}"
+        return self.kind
+
+
+def _classify(annotation: Any) -> FactType:
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    if get_origin(annotation) in (Union, types.UnionType) and args:
+        annotation = args[0]
+    while hasattr(annotation, "__metadata__"):  # Annotated[...]
+        annotation = get_args(annotation)[0]
+    origin = get_origin(annotation)
+    if origin in (frozenset, set, list, tuple):
+        (elem,) = get_args(annotation)[:1]
+        if isinstance(elem, type) and issubclass(elem, Enum):
+            return FactType("set", elem)
+        return FactType("set", None)
+    if annotation is bool:
+        return FactType("bool")
+    if annotation is int:
+        return FactType("integer")
+    if annotation is Decimal:
+        return FactType("number")
+    if annotation is date:
+        return FactType("date")
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return FactType("enum", annotation)
+    return FactType("string")
+
+
+def fact_types() -> dict[str, FactType]:
+    """The condition-relevant type of every project fact."""
+    return {name: _classify(f.annotation) for name, f in Project.model_fields.items()}
