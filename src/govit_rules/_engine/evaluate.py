@@ -17,6 +17,7 @@ from .._io.project_files import facts_after, unknown_documents, validate_project
 from .._packs.loader import CompiledPack, CompiledRule
 from .._packs.schema import ACTIONS
 from .._packs.template import MessageTemplate
+from .._vocab.compact import finding_row
 from .._vocab.project import Project
 from .._vocab.verdict import (
     AlternativeReading,
@@ -35,11 +36,10 @@ from .._vocab.verdict import (
     Status,
     Text,
     Verdict,
-    VerdictOrigin,
     with_origin,
 )
-from .compact import finding_row
 from .fused import build_status_function
+from .origin import EngineOrigin
 
 __all__ = ["evaluate_pack", "validate_project"]
 
@@ -125,7 +125,7 @@ def evaluate_pack(
     p = validate_project(project)
     verdict = _evaluate_pack(pack, p, as_of)
     # The verdict remembers what it judged, so that it can say what would change it.
-    with_origin(verdict, VerdictOrigin(pack, p))
+    with_origin(verdict, EngineOrigin(pack, p))
     return verdict
 
 
@@ -409,7 +409,7 @@ class _Explain:
         return built[name]
 
     def compact_findings(self) -> list[dict[str, Any]]:
-        """The findings as compact rows (no messages): see :mod:`govit_rules._engine.compact`."""
+        """The findings as compact rows (no messages): see :mod:`govit_rules._vocab.compact`."""
         built = self.built
         if built is None:
             built = self.built = self._build()

@@ -264,7 +264,7 @@ class CompiledPack:
 
     def texts(self) -> dict[str, Any]:
         """The fixed texts compact verdicts refer to (``Verdict.to_json(compact=True)``)."""
-        from .._engine.compact import pack_texts
+        from .._vocab.compact import pack_texts
 
         return pack_texts(self, self.message_sources())
 
