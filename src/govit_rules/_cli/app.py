@@ -406,7 +406,7 @@ def print_verdict(
             )
             c.print(
                 f"      {_esc(d.period)} from {_esc(d.anchor)} = "
-                f"{d.anchor_date or 'not given'} → {when}"
+                f"{d.anchor_date or d.anchor_year or 'not given'} → {when}"
                 + (f"; done {_esc(d.done)} = {d.done_date or 'not given'}" if d.done else "")
                 + (f" [{', '.join(flags)}]" if flags else "")
             )
@@ -1363,7 +1363,8 @@ def docs(
     if check_only:
         stale = stale_files(files)
         for path in stale:
-            _err(f"{path}: stale; run govit-rules docs --out {out}/ to refresh")
+            state = "stale" if path.exists() else "missing"
+            _err(f"{path}: {state}; run govit-rules docs --out {out}/ to write it")
         if stale:
             return 1
         print(f"{len(files)} page(s) up to date")

@@ -815,9 +815,11 @@ def _deadline(
         DeadlineResult,
         rule_id=rule.id,
         citation=ref,
+        also_cites=ctx.refs[rule.id][1],
         status=status,
         anchor=rule.anchor,
         anchor_date=anchor_value if isinstance(anchor_value, date) else None,
+        anchor_year=anchor_value if isinstance(anchor_value, int) else None,
         period=ctx.pack._period_text[rule.id],
         due=due,
         earliest=earliest,
@@ -963,6 +965,7 @@ def verdict_parts(v: Verdict) -> tuple[Any, ...]:
                 d.rule_id,
                 d.status.value,
                 d.anchor_date,
+                d.anchor_year,
                 d.due,
                 d.earliest,
                 d.latest,
@@ -1007,15 +1010,17 @@ def lazy_from_parts(pack: CompiledPack, project: Any, on: date, parts: tuple[Any
     rebuild = _Reevaluate(pack, project, on)
     routes = [_route(pack, pack.rule(rid)) for rid in route_ids]
     deadlines = []
-    for rid, status, anchor_date, due, earliest, latest, done_date, prov, ext, miss in dls:
+    for rid, status, anchor_date, year, due, earliest, latest, done_date, prov, ext, miss in dls:
         rule = pack.rule(rid)
         d = _make(
             DeadlineResult,
             rule_id=rid,
             citation=refs[rid][0],
+            also_cites=refs[rid][1],
             status=S(status),
             anchor=rule.anchor,
             anchor_date=anchor_date,
+            anchor_year=year,
             period=pack._period_text[rid],
             due=due,
             earliest=earliest,

@@ -235,10 +235,13 @@ class DeadlineResult(_LazyOut):
 
     rule_id: str
     citation: CitationRef
+    also_cites: list[CitationRef] = []
     status: Status
     message: Text
     anchor: str | None = None
     anchor_date: date | None = None
+    # The anchor's value when it is a year (a fixed day of the plan or evaluation year).
+    anchor_year: int | None = None
     period: str
     due: date | None = None
     earliest: date | None = None
@@ -431,25 +434,27 @@ class Verdict(_LazyOut):
         for r in self.approval_routes:
             out.append(r.citation)
             out.extend(r.also_cites)
-        out.extend(
-            d.citation
-            for d in self.deadlines
-            if include_not_applicable or d.status is not Status.not_applicable
-        )
+        for d in self.deadlines:
+            if include_not_applicable or d.status is not Status.not_applicable:
+                out.append(d.citation)
+                out.extend(d.also_cites)
         return out
 
     def cites(self, citation: str | Citation, *, status: str | Status | None = None) -> bool:
         """True when some finding, route or deadline cites ``citation`` or a part of it.
 
         ``verdict.cites("10(2)(iv)")`` holds for a finding citing Art. 10(2)(iv); asking for
-        ``"10"`` also matches it. With ``status``, only findings of that status count.
+        ``"10"`` also matches it. The articles a rule also cites (``also_cite``) count as
+        its own. With ``status``, only findings, routes and deadlines of that status count.
         """
         want = citation if isinstance(citation, Citation) else Citation.parse(citation)
         if status is not None:
             st = Status(status)
-            refs = [f.citation for f in self.findings if f.status is st]
-            refs += [r.citation for r in self.approval_routes if r.status is st]
-            refs += [d.citation for d in self.deadlines if d.status is st]
+            refs = []
+            for out in (*self.findings, *self.approval_routes, *self.deadlines):
+                if out.status is st:
+                    refs.append(out.citation)
+                    refs.extend(out.also_cites)
         else:
             refs = self.citations()
         return any(r.as_citation().within(want) for r in refs)
