@@ -451,7 +451,12 @@ class Verdict(_LazyOut):
         if status is not None:
             st = Status(status)
             refs = []
-            for out in (*self.findings, *self.approval_routes, *self.deadlines):
+            outs: list[Finding | RouteResult | DeadlineResult] = [
+                *self.findings,
+                *self.approval_routes,
+                *self.deadlines,
+            ]
+            for out in outs:
                 if out.status is st:
                     refs.append(out.citation)
                     refs.extend(out.also_cites)
