@@ -64,6 +64,7 @@ def test_coverage_of_mini() -> None:
         "articles": 9,
         "encoded": 8,
         "not_checkable": 1,
+        "unknown_text": 0,
         "operative": 8,
         "tested": 4,
         "tested_percent": 50.0,

@@ -1256,6 +1256,8 @@ def _print_coverage(
                 enc = (
                     ", ".join(a.rules)
                     if a.operative
+                    else f"[dim]text not known yet: {_esc(a.unknown_text)}[/dim]"
+                    if a.unknown_text
                     else f"[dim]not checkable: {_esc(a.not_checkable)}[/dim]"
                 )
                 if a.operative:

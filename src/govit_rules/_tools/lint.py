@@ -67,7 +67,7 @@ from .._lang.conditions import (
     tests_of,
 )
 from .._law.text import parse_regulation
-from .._packs.loader import MAIN_KEY, CompiledPack, CompiledRule
+from .._packs.loader import MAIN_KEY, ArticleInfo, CompiledPack, CompiledRule
 from .._vocab.project import Project
 from ..errors import GovitRulesError, Problem
 from .coverage import case_citation, load_cases, pins
@@ -585,31 +585,9 @@ def _check_text(pack: CompiledPack, text: str) -> list[Problem]:
     for number, info in sorted(pack.articles.items()):
         found = parsed.article(number)
         line, col = positions.get(number, (1, 1))
-        if found is None:
-            out.append(
-                Problem(
-                    shown,
-                    line,
-                    col,
-                    "index-mismatch",
-                    f"article {number} is not in the regulation's text "
-                    f"({len(parsed.articles)} articles found)",
-                )
-            )
-            continue
-        items = {p: n for p, n in info.items.items() if n}
-        if found.paragraph_count != info.paragraphs or found.item_counts() != items:
-            out.append(
-                Problem(
-                    shown,
-                    line,
-                    col,
-                    "index-mismatch",
-                    f"article {number}: the text has {found.paragraph_count} paragraph(s)"
-                    f"{_items_text(found.item_counts())}; the index says {info.paragraphs}"
-                    f"{_items_text(items)}",
-                )
-            )
+        message = _index_mismatch(number, info, found, len(parsed.articles))
+        if message is not None:
+            out.append(Problem(shown, line, col, "index-mismatch", message))
     windows: set[str] = set()
     plain = _plain_text(text)
     for i in range(len(plain) - _COPY_RUN + 1):
@@ -628,6 +606,27 @@ def _check_text(pack: CompiledPack, text: str) -> list[Problem]:
                 )
                 break
     return out
+
+
+def _index_mismatch(number: int, info: ArticleInfo, found: Any, n_found: int) -> str | None:
+    """What differs between an indexed article and the text's (None when they agree)."""
+    if info.unknown_text:
+        if found is None:
+            return None
+        return (
+            f"article {number} is marked unknown_text, but the text has it: index its "
+            "paragraphs and items and encode it"
+        )
+    if found is None:
+        return f"article {number} is not in the regulation's text ({n_found} articles found)"
+    items = {p: n for p, n in info.items.items() if n}
+    if found.paragraph_count == info.paragraphs and found.item_counts() == items:
+        return None
+    return (
+        f"article {number}: the text has {found.paragraph_count} paragraph(s)"
+        f"{_items_text(found.item_counts())}; the index says {info.paragraphs}"
+        f"{_items_text(items)}"
+    )
 
 
 def _items_text(items: Mapping[int, int]) -> str:
