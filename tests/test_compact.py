@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from govit_rules import Verdict, evaluate, get_pack, jurisdictions
-from govit_rules._engine.compact import COMPACT_SCHEMA, TEXTS_SCHEMA
+from govit_rules._vocab.compact import COMPACT_SCHEMA, TEXTS_SCHEMA
 
 AS_OF = date(2026, 11, 25)
 ROOT = Path(__file__).resolve().parent.parent

@@ -64,6 +64,7 @@ def test_coverage_of_mini() -> None:
         "articles": 9,
         "encoded": 8,
         "not_checkable": 1,
+        "unknown_text": 0,
         "operative": 8,
         "tested": 4,
         "tested_percent": 50.0,
@@ -151,3 +152,13 @@ def test_docs_check_detects_staleness(pack: Path, tmp_path: Path) -> None:
     r = run("docs", str(pack), "--out", str(out))
     assert r.returncode == 0 and "wrote" in r.stdout
     assert "Under 500万" in (out / "mini.md").read_text(encoding="utf-8")
+
+
+def test_docs_check_names_a_page_not_written_yet_missing_not_stale(
+    pack: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "docs" / "packs"
+    r = run("docs", str(pack), "--out", str(out), "--check")
+    assert r.returncode == 1
+    assert f"{out / 'mini.md'}: missing; run govit-rules docs --out" in r.stderr
+    assert "stale" not in r.stderr

@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 
 from govit_rules import evaluate, get_pack
-from govit_rules._engine.monitor import Monitor, watch_cli
+from govit_rules._cli.watch import watch_cli
+from govit_rules._engine.monitor import Monitor
 from govit_rules._io.project_files import (
     MAX_PROJECT_BYTES,
     MAX_REPORTED,

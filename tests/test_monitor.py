@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
+from govit_rules._cli.watch import watch_cli
 from govit_rules._engine.evaluate import evaluate_pack
-from govit_rules._engine.monitor import Alert, Monitor, event_types, watch_cli
+from govit_rules._engine.monitor import Alert, Monitor, event_types
 from govit_rules._packs.loader import CompiledPack, load_pack
 from govit_rules.errors import GovitRulesError
 

@@ -9,6 +9,7 @@ every finding cites its article::
 """
 
 from ._api import (
+    boundaries,
     evaluate,
     evaluate_many,
     get_pack,
@@ -17,14 +18,15 @@ from ._api import (
     pack_schema,
     project_schema,
     validate_project,
+    what_if,
 )
-from ._engine.boundaries import Boundary, boundaries
-from ._engine.counterfactual import Counterfactual
-from ._engine.whatif import VerdictDiff, what_if
+from ._engine.boundaries import Boundary
+from ._engine.whatif import VerdictDiff
 from ._law.calendar import WorkdayCalendar
 from ._law.citation import Citation
 from ._packs.loader import CompiledPack
 from ._packs.registry import PackRegistry
+from ._vocab.counterfactuals import Counterfactual
 from ._vocab.project import (
     Component,
     DeliveryMode,

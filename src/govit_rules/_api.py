@@ -11,14 +11,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from ._engine.boundaries import Boundary
+from ._engine.boundaries import boundaries as pack_boundaries
 from ._engine.evaluate import evaluate_pack, validate_project
+from ._engine.origin import EngineOrigin
+from ._engine.whatif import VerdictDiff, diff_verdicts
 from ._packs.loader import CompiledPack, load_pack
 from ._packs.registry import default_registry
 from ._vocab.project import Project
-from ._vocab.verdict import Verdict, VerdictOrigin, with_origin
+from ._vocab.verdict import Verdict, origin_of, with_origin
 from .errors import InvalidArgumentError
 
 __all__ = [
+    "boundaries",
     "evaluate",
     "evaluate_many",
     "get_pack",
@@ -27,6 +32,7 @@ __all__ = [
     "pack_schema",
     "project_schema",
     "validate_project",
+    "what_if",
 ]
 
 Engine = Literal["compiled", "rete"]
@@ -116,9 +122,9 @@ def evaluate(
 
         result: Verdict = evaluate_rete(compiled, project, as_of)
         # Counterfactuals re-evaluate with the compiled pack, not the Rete run's shim.
-        origin = (result.__pydantic_private__ or {}).get("_origin")
+        origin = origin_of(result)
         if origin is not None:
-            with_origin(result, VerdictOrigin(compiled, origin.project))
+            with_origin(result, EngineOrigin(compiled, origin.project))
         return result
     return evaluate_pack(compiled, project, as_of)
 
@@ -170,3 +176,28 @@ def pack_schema(kind: Literal["pack", "articles", "rules", "tests"] = "pack") ->
     }
     schema: dict[str, Any] = models[kind].model_json_schema()
     return schema
+
+
+def boundaries(pack: CompiledPack | str) -> list[Boundary]:
+    """Every threshold, period and exception of a pack (or shipped jurisdiction), in rule order."""
+    return pack_boundaries(get_pack(pack) if isinstance(pack, str) else pack)
+
+
+def what_if(
+    project: Project | Mapping[str, Any] | str | bytes,
+    changes: Mapping[str, Any],
+    jurisdiction: str | None = None,
+    *,
+    pack: CompiledPack | str | Path | None = None,
+    as_of: date | None = None,
+) -> VerdictDiff:
+    """The verdict diff between ``project`` and ``project`` with ``changes`` applied.
+
+    ``project``, ``jurisdiction``, ``pack`` and ``as_of`` are those of
+    :func:`~govit_rules.evaluate`; ``changes`` maps facts to new values, validated like a
+    project's (``"199.99"`` or ``Decimal("199.99")`` for money; ``None`` drops a fact).
+    """
+    before = evaluate(project, jurisdiction, pack=pack, as_of=as_of)
+    origin = origin_of(before)
+    assert origin is not None  # the compiled evaluator always records it
+    return diff_verdicts(origin.pack, origin.project, changes, before)

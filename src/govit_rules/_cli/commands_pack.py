@@ -302,6 +302,8 @@ def _print_coverage(
                 enc = (
                     ", ".join(a.rules)
                     if a.operative
+                    else f"[dim]text not known yet: {esc(a.unknown_text)}[/dim]"
+                    if a.unknown_text
                     else f"[dim]not checkable: {esc(a.not_checkable)}[/dim]"
                 )
                 if a.operative:
@@ -400,7 +402,8 @@ def docs(
     if check_only:
         stale = stale_files(files)
         for path in stale:
-            err(f"{path}: stale; run govit-rules docs --out {out}/ to refresh")
+            state = "stale" if path.exists() else "missing"
+            err(f"{path}: {state}; run govit-rules docs --out {out}/ to write it")
         if stale:
             return 1
         print(f"{len(files)} page(s) up to date")

@@ -35,7 +35,7 @@ def watch(
     Provided by the lifecycle monitor (govit_rules._engine.monitor); exit 64 when it is not installed.
     """
     try:
-        from .._engine.monitor import watch_cli  # type: ignore[import-not-found, import-untyped, unused-ignore]
+        from .watch import watch_cli
     except ImportError:
         fail(
             "the lifecycle monitor is not installed (govit_rules._engine.monitor could not be imported)"

@@ -156,7 +156,7 @@ def print_verdict(
             )
             c.print(
                 f"      {esc(d.period)} from {esc(d.anchor)} = "
-                f"{d.anchor_date or 'not given'} → {when}"
+                f"{d.anchor_date or d.anchor_year or 'not given'} → {when}"
                 + (f"; done {esc(d.done)} = {d.done_date or 'not given'}" if d.done else "")
                 + (f" [{', '.join(flags)}]" if flags else "")
             )

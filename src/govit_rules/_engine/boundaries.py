@@ -214,12 +214,8 @@ def _period_side(rule: CompiledRule) -> Text:
     )
 
 
-def boundaries(pack: CompiledPack | str) -> list[Boundary]:
-    """Every threshold, period and exception of a pack (or shipped jurisdiction), in rule order."""
-    if isinstance(pack, str):
-        from .._api import get_pack
-
-        pack = get_pack(pack)
+def boundaries(pack: CompiledPack) -> list[Boundary]:
+    """Every threshold, period and exception of a pack, in rule order."""
     out: list[Boundary] = []
     seen: set[tuple[str, str, str]] = set()
     for rule in pack.rules:

@@ -16,9 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import Any
 
 from .._lang.conditions import (
     All,
@@ -34,8 +32,9 @@ from .._lang.conditions import (
     interpret,
 )
 from .._packs.loader import CompiledPack, CompiledRule
+from .._vocab.counterfactuals import Answer, Change, Counterfactual, Crossing, Kind, Target
 from .._vocab.project import Project
-from .._vocab.verdict import CitationRef, Status, Text, Verdict
+from .._vocab.verdict import CitationRef, Status, Text, Verdict, rule_status
 from ..errors import ProjectValidationError
 from .boundaries import (
     NEGATE,
@@ -65,64 +64,8 @@ CONVERSE = {
 }
 _MAX_ALTERNATIVES = 8
 _MAX_ANSWERS = 12
-Target = Literal["finding", "route", "deadline"]
-Kind = Literal["threshold", "date", "deadline", "flip", "exception", "unknown"]
 # fact -> (new value, the leaf test whose boundary the value crosses, or None)
 Alt = dict[str, tuple[Any, Test | None]]
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Change(_Out):
-    """One fact changed: its present value and the value the counterfactual gives it."""
-
-    fact: str
-    before: Any
-    after: Any
-
-
-class Crossing(_Out):
-    """The threshold (or other test) of a rule that the change crosses."""
-
-    rule_id: str
-    fact: str
-    test: str
-    boundary: str
-    included: bool | None = None  # does the boundary value itself satisfy the test?
-    margin: Any = None  # the fact's present value minus the boundary (numbers only)
-    side: Text | None = None
-
-
-class Answer(_Out):
-    """What one value of a missing fact would decide."""
-
-    value: Any
-    after: str
-    outcome: str
-
-
-class Counterfactual(_Out):
-    """A verified change of the project's facts and what it changes in the verdict."""
-
-    target: Target
-    name: str  # the rule id, or the route name for a route
-    kind: Kind
-    before: str
-    after: str | None = None  # None for an unknown fact (see answers)
-    outcome_before: str
-    outcome_after: str | None = None
-    changes: list[Change] = []
-    crossing: list[Crossing] = []
-    answers: list[Answer] = []
-    cites: list[CitationRef]
-    reason: Text
-    calendar: Text | None = None
-
-    def updates(self) -> dict[str, Any]:
-        """The changed facts as a mapping, ready for :func:`apply_changes`."""
-        return {c.fact: c.after for c in self.changes}
 
 
 def apply_changes(project: Project, updates: Mapping[str, Any]) -> Project:
@@ -244,11 +187,9 @@ def observe(v: Verdict, target: Target, name: str) -> str:
     if target == "route":
         chosen = [f"{r.rule_id} → {r.final_approver}" for r in v.approval_routes if r.route == name]
         return ", ".join(chosen) if chosen else "no route"
-    from .._tools.testing import _status_of
-
     if v.applies is False:
-        return _status_of(v, name) or "out_of_scope"  # the regulation no longer applies
-    return _status_of(v, name) or "not_evaluated"
+        return rule_status(v, name) or "out_of_scope"  # the regulation no longer applies
+    return rule_status(v, name) or "not_evaluated"
 
 
 def show_value(value: Any) -> str:

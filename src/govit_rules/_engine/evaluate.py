@@ -17,6 +17,7 @@ from .._io.project_files import facts_after, unknown_documents, validate_project
 from .._packs.loader import CompiledPack, CompiledRule
 from .._packs.schema import ACTIONS
 from .._packs.template import MessageTemplate
+from .._vocab.compact import finding_row
 from .._vocab.project import Project
 from .._vocab.verdict import (
     AlternativeReading,
@@ -35,11 +36,10 @@ from .._vocab.verdict import (
     Status,
     Text,
     Verdict,
-    VerdictOrigin,
     with_origin,
 )
-from .compact import finding_row
 from .fused import build_status_function
+from .origin import EngineOrigin
 
 __all__ = ["evaluate_pack", "validate_project"]
 
@@ -125,7 +125,7 @@ def evaluate_pack(
     p = validate_project(project)
     verdict = _evaluate_pack(pack, p, as_of)
     # The verdict remembers what it judged, so that it can say what would change it.
-    with_origin(verdict, VerdictOrigin(pack, p))
+    with_origin(verdict, EngineOrigin(pack, p))
     return verdict
 
 
@@ -409,7 +409,7 @@ class _Explain:
         return built[name]
 
     def compact_findings(self) -> list[dict[str, Any]]:
-        """The findings as compact rows (no messages): see :mod:`govit_rules._engine.compact`."""
+        """The findings as compact rows (no messages): see :mod:`govit_rules._vocab.compact`."""
         built = self.built
         if built is None:
             built = self.built = self._build()
@@ -815,9 +815,11 @@ def _deadline(
         DeadlineResult,
         rule_id=rule.id,
         citation=ref,
+        also_cites=ctx.refs[rule.id][1],
         status=status,
         anchor=rule.anchor,
         anchor_date=anchor_value if isinstance(anchor_value, date) else None,
+        anchor_year=anchor_value if isinstance(anchor_value, int) else None,
         period=ctx.pack._period_text[rule.id],
         due=due,
         earliest=earliest,
@@ -963,6 +965,7 @@ def verdict_parts(v: Verdict) -> tuple[Any, ...]:
                 d.rule_id,
                 d.status.value,
                 d.anchor_date,
+                d.anchor_year,
                 d.due,
                 d.earliest,
                 d.latest,
@@ -1007,15 +1010,17 @@ def lazy_from_parts(pack: CompiledPack, project: Any, on: date, parts: tuple[Any
     rebuild = _Reevaluate(pack, project, on)
     routes = [_route(pack, pack.rule(rid)) for rid in route_ids]
     deadlines = []
-    for rid, status, anchor_date, due, earliest, latest, done_date, prov, ext, miss in dls:
+    for rid, status, anchor_date, year, due, earliest, latest, done_date, prov, ext, miss in dls:
         rule = pack.rule(rid)
         d = _make(
             DeadlineResult,
             rule_id=rid,
             citation=refs[rid][0],
+            also_cites=refs[rid][1],
             status=S(status),
             anchor=rule.anchor,
             anchor_date=anchor_date,
+            anchor_year=year,
             period=pack._period_text[rid],
             due=due,
             earliest=earliest,

@@ -22,16 +22,13 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
-import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 from .._io.project_files import (
-    MAX_EVENT_FILE_BYTES,
     parse_json,
-    read_input,
     show_value,
     validate_project,
 )
@@ -42,7 +39,7 @@ from .._vocab.verdict import DeadlineResult, Finding, Status, Verdict
 from ..errors import GovitRulesError, ProjectValidationError, UnknownJurisdictionError
 from .evaluate import evaluate_pack
 
-__all__ = ["ALERT_KINDS", "Alert", "Monitor", "event_types", "watch_cli"]
+__all__ = ["ALERT_KINDS", "Alert", "Monitor", "event_types"]
 
 AlertKind = Literal[
     "due_soon", "met", "missed", "too_early", "violated", "rejected", "not_in_force"
@@ -58,7 +55,6 @@ ALERT_KINDS: tuple[str, ...] = (
 )
 # Kinds that mean the project broke a rule; any of them makes watch_cli return 1.
 SEVERE: frozenset[str] = frozenset({"missed", "too_early", "violated"})
-EX_OK, EX_ALERT, EX_USAGE = 0, 1, 64
 
 _EVENT_KEYS = {"project", "jurisdiction", "type", "date", "payload"}
 _LABELS = {
@@ -451,47 +447,3 @@ def _date(raw: Any) -> date | None:
 def _hint(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
-
-
-# --- the command -----------------------------------------------------------------------------
-
-
-def watch_cli(
-    events: str,
-    fmt: str = "text",
-    due_within: int = 7,
-    *,
-    packs: Mapping[str, CompiledPack] | PackRegistry | None = None,
-    out: IO[str] | None = None,
-    err: IO[str] | None = None,
-) -> int:
-    """``govit-rules watch EVENTS``: replay a JSON-lines event log and print the alerts.
-
-    ``events`` is a path or ``-`` for stdin; ``fmt`` is ``text`` or ``json`` (JSON lines).
-    Returns 0 when no alert is ``missed``, ``too_early`` or ``violated``, 1 when one is, and
-    64 when the input cannot be read or the arguments are wrong. Rejected events are
-    printed as ``rejected`` alerts and do not change the exit code by themselves.
-    """
-    out = out or sys.stdout
-    err = err or sys.stderr
-    if fmt not in ("text", "json"):
-        print(f"govit-rules watch: unknown format {fmt!r}; use text or json", file=err)
-        return EX_USAGE
-    if due_within < 0:
-        print("govit-rules watch: --due-within must be 0 or more days", file=err)
-        return EX_USAGE
-    try:
-        lines = read_input(events, "event file", MAX_EVENT_FILE_BYTES).splitlines()
-    except ProjectValidationError as exc:
-        for p in exc.problems:
-            print(str(p), file=err)
-        return EX_USAGE
-    monitor = Monitor(packs, due_within=due_within)
-    severe = False
-    for alert in monitor.replay(lines):
-        severe = severe or alert.severe
-        if fmt == "json":
-            print(json.dumps(alert.to_dict(), ensure_ascii=False), file=out)
-        else:
-            print(alert.to_text(), file=out)
-    return EX_ALERT if severe else EX_OK

@@ -13,20 +13,20 @@ import difflib
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from .._lang.conditions import fact_types
 from .._packs.loader import CompiledPack
+from .._vocab.counterfactuals import Change
 from .._vocab.project import Project
 from .._vocab.verdict import CitationRef, Verdict
 from ..errors import Problem, ProjectValidationError
-from .counterfactual import Change, apply_changes, observe
+from .counterfactual import apply_changes, observe
 from .evaluate import evaluate_pack
 
-__all__ = ["StatusChange", "VerdictDiff", "diff_verdicts", "parse_assignments", "what_if"]
+__all__ = ["StatusChange", "VerdictDiff", "diff_verdicts", "parse_assignments"]
 
 _TYPES = fact_types()
 _UNKNOWN = ("unknown", "none", "null", "~")
@@ -177,28 +177,6 @@ def _deadline(v: Verdict, rule_id: str) -> str:
             day = d.due or d.latest or d.earliest
             return f"{d.status.value} (due {day})" if day else d.status.value
     return observe(v, "deadline", rule_id)
-
-
-def what_if(
-    project: Project | Mapping[str, Any] | str | bytes,
-    changes: Mapping[str, Any],
-    jurisdiction: str | None = None,
-    *,
-    pack: CompiledPack | str | Path | None = None,
-    as_of: date | None = None,
-) -> VerdictDiff:
-    """The verdict diff between ``project`` and ``project`` with ``changes`` applied.
-
-    ``project``, ``jurisdiction``, ``pack`` and ``as_of`` are those of
-    :func:`~govit_rules.evaluate`; ``changes`` maps facts to new values, validated like a
-    project's (``"199.99"`` or ``Decimal("199.99")`` for money; ``None`` drops a fact).
-    """
-    from .._api import evaluate
-
-    before = evaluate(project, jurisdiction, pack=pack, as_of=as_of)
-    origin = before._origin
-    assert origin is not None  # the compiled evaluator always records it
-    return diff_verdicts(origin.pack, origin.project, changes, before)
 
 
 def diff_verdicts(

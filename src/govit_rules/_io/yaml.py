@@ -440,6 +440,6 @@ def from_plain(data: Any) -> Any:
 
 def load_yaml_cached(path: Path | str, text: str) -> tuple[Any, list[Problem]]:
     """:func:`load_yaml`, served from the load cache when this text was parsed before."""
-    from .._packs.cache import cached_tree
+    from .cache import cached_tree
 
     return cached_tree(text, lambda: load_yaml(path, text), to_plain, from_plain)

@@ -210,7 +210,7 @@ class ConditionCompiler:
         source = "\n".join(self._functions)
         namespace: dict[str, Any] = dict(self._consts)
         namespace["__builtins__"] = {}
-        from .._packs.cache import cached_code
+        from .._io.cache import cached_code
 
         code = cached_code(source, filename)
         exec(code, namespace)  # source generated from the checked tree only, never pack text

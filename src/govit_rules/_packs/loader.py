@@ -49,7 +49,7 @@ from .schema import (
 )
 from .template import MessageTemplate, TemplateSyntaxError
 
-__all__ = ["MAIN_KEY", "CompiledPack", "CompiledRule", "DeadlineSpec", "load_pack"]
+__all__ = ["MAIN_KEY", "ArticleInfo", "CompiledPack", "CompiledRule", "DeadlineSpec", "load_pack"]
 
 # The largest shipped pack file is 16 KB; a pack file above this is a mistake or an attack.
 MAX_FILE_BYTES = 1_000_000
@@ -163,6 +163,7 @@ class ArticleInfo:
     not_checkable: str | None
     damaged: str | None
     rules: tuple[str, ...]
+    unknown_text: str | None = None
 
     def has(self, c: Citation) -> bool:
         if c.paragraph is not None and c.paragraph > self.paragraphs:
@@ -194,6 +195,8 @@ class CompiledPack:
     calendar: WorkdayCalendar
     warnings: tuple[str, ...]
     load_ms: float = 0.0
+    # Why the article index is known to be incomplete (``incomplete:`` in articles.yaml).
+    index_incomplete: str | None = None
     _by_id: Mapping[str, CompiledRule] = field(default_factory=dict)
     # Precomputed once for the evaluator's hot path.
     _refs: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
@@ -264,7 +267,7 @@ class CompiledPack:
 
     def texts(self) -> dict[str, Any]:
         """The fixed texts compact verdicts refer to (``Verdict.to_json(compact=True)``)."""
-        from .._engine.compact import pack_texts
+        from .._vocab.compact import pack_texts
 
         return pack_texts(self, self.message_sources())
 
@@ -598,6 +601,7 @@ def load_pack(path: str | Path) -> CompiledPack:
         calendar=calendar,
         warnings=tuple(ld.warnings),
         load_ms=(time.perf_counter() - t0) * 1000,
+        index_incomplete=articles_file.incomplete if articles_file is not None else None,
         _by_id=MappingProxyType({r.id: r for r in compiled_rules}),
         _refs=MappingProxyType({r.id: _fixed_parts(meta.pack, r) for r in with_alternatives}),
         _info=_pack_info(meta, content_hash),
@@ -1230,7 +1234,17 @@ def _check_articles(
     out: dict[int, ArticleInfo] = {}
     for n, (a, i) in sorted(specs.items()):
         rules = tuple(citing.get(n, ()))
-        if not rules and not a.not_checkable and n not in ld.unloaded_cites:
+        if a.unknown_text and (rules or a.not_checkable):
+            ld.problem(
+                path,
+                locate(raw, ("articles", i, "unknown_text")),
+                "contradictory-article",
+                f"article {n}'s text is marked unknown ({a.unknown_text}), so nothing can "
+                "be read from it yet: "
+                + (f"rules cite it ({', '.join(rules)})" if rules else "it is also not_checkable")
+                + "; index its text first",
+            )
+        if not rules and not a.not_checkable and not a.unknown_text and n not in ld.unloaded_cites:
             ld.problem(
                 path,
                 locate(raw, ("articles", i)),
@@ -1273,6 +1287,7 @@ def _info(a: ArticleSpec, rules: tuple[str, ...]) -> ArticleInfo:
         not_checkable=a.not_checkable,
         damaged=a.damaged,
         rules=rules,
+        unknown_text=a.unknown_text,
     )
 
 

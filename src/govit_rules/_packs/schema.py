@@ -163,11 +163,16 @@ class ArticleSpec(_Strict):
     items: dict[_Part, _Count] = {}
     not_checkable: str | None = Field(default=None, min_length=3)
     damaged: str | None = None
+    # The article is known to exist but its text is not at hand yet (a page missing from
+    # the copy the analyst has): a status of its own, never a rule's source.
+    unknown_text: str | None = Field(default=None, min_length=3)
 
 
 class ArticlesFile(_Strict):
     """``articles.yaml``: the article index."""
 
+    # Why the index is known to be incomplete (articles whose numbers are not known yet).
+    incomplete: str | None = Field(default=None, min_length=3)
     chapters: list[Chapter] = []
     articles: list[ArticleSpec]
 

@@ -52,7 +52,7 @@ def _known(row: dict[str, Any]) -> dict[str, Any]:
 def verdict_row(pack: CompiledPack, verdict: Verdict) -> dict[str, Any]:
     """The output row of one verdict (without ``project_id``).
 
-    A rule's status is read as the pack tests read it (``_testing._status_of``): its
+    A rule's status is read as the pack tests read it (``rule_status`` of the verdict module): its
     finding, else its deadline, else ``not_applicable`` when its condition did not hold,
     else null (not reached: outside the scope, or the pack not in force).
     """

@@ -87,7 +87,9 @@ def pack_view(pack: CompiledPack) -> dict[str, Any]:
     views = _articles(pack)
     articles = []
     for a in views["articles"]:
-        status = "encoded" if a["rules"] else "not_checkable"
+        status = (
+            "encoded" if a["rules"] else "unknown_text" if a["unknown_text"] else "not_checkable"
+        )
         articles.append(
             {
                 "article": a["number"],
@@ -97,6 +99,7 @@ def pack_view(pack: CompiledPack) -> dict[str, Any]:
                 "status": status,
                 "damaged": a["damaged"],
                 "not_checkable": a["not_checkable"],
+                "unknown_text": a["unknown_text"],
                 "rules": [r["id"] for r in a["rules"]],
                 "cases": a["cases"],
             }

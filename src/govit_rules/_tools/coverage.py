@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .._law.citation import Citation
-from .._packs.loader import CompiledPack, CompiledRule
+from .._packs.loader import ArticleInfo, CompiledPack, CompiledRule
 from ..errors import CitationSyntaxError, GovitRulesError, PackError, Problem
 from .testing import LoadedCase, load_test_file
 
@@ -103,11 +103,12 @@ class ArticleCoverage:
     chapter: int | None
     title_zh: str
     title_en: str
-    status: str  # encoded | not_checkable
+    status: str  # encoded | not_checkable | unknown_text
     rules: tuple[str, ...]
     not_checkable: str | None
     damaged: str | None
     tested_by: tuple[CaseRef, ...]
+    unknown_text: str | None = None
 
     @property
     def operative(self) -> bool:
@@ -126,6 +127,7 @@ class ArticleCoverage:
             "rules": list(self.rules),
             "not_checkable": self.not_checkable,
             "damaged": self.damaged,
+            "unknown_text": self.unknown_text,
             "tested_by": [c.as_dict() for c in self.tested_by],
         }
 
@@ -137,6 +139,7 @@ class PackCoverage:
     path: str
     articles: tuple[ArticleCoverage, ...]
     problems: tuple[Problem, ...] = field(default=())
+    index_incomplete: str | None = None  # why the article index is known to be incomplete
 
     @property
     def total(self) -> int:
@@ -148,7 +151,12 @@ class PackCoverage:
 
     @property
     def not_checkable(self) -> int:
-        return sum(1 for a in self.articles if not a.operative)
+        return sum(1 for a in self.articles if a.status == "not_checkable")
+
+    @property
+    def unknown_text(self) -> int:
+        """Articles known to exist whose text is not at hand yet (neither encoded nor not)."""
+        return sum(1 for a in self.articles if a.status == "unknown_text")
 
     @property
     def operative(self) -> int:
@@ -171,6 +179,7 @@ class PackCoverage:
             "articles": self.total,
             "encoded": self.encoded,
             "not_checkable": self.not_checkable,
+            "unknown_text": self.unknown_text,
             "operative": self.operative,
             "tested": self.tested,
             "tested_percent": round(self.percent, 2),
@@ -182,9 +191,18 @@ class PackCoverage:
             "version": self.version,
             "path": self.path,
             "totals": self.totals(),
+            "index_incomplete": self.index_incomplete,
             "articles": [a.as_dict() for a in self.articles],
             "problems": [str(p) for p in self.problems],
         }
+
+
+def article_status(info: ArticleInfo) -> str:
+    """``encoded`` (rules cite it), ``unknown_text`` (its text is not at hand yet) or
+    ``not_checkable``."""
+    if info.rules:
+        return "encoded"
+    return "unknown_text" if info.unknown_text else "not_checkable"
 
 
 def _case_ref(pack: CompiledPack, case: LoadedCase) -> CaseRef:
@@ -229,11 +247,12 @@ def pack_coverage(
                 chapter=info.chapter,
                 title_zh=info.title_zh,
                 title_en=info.title_en,
-                status="encoded" if info.rules else "not_checkable",
+                status=article_status(info),
                 rules=tuple(info.rules),
                 not_checkable=info.not_checkable,
                 damaged=info.damaged,
                 tested_by=refs,
+                unknown_text=info.unknown_text,
             )
         )
     return PackCoverage(
@@ -242,4 +261,5 @@ def pack_coverage(
         path=str(pack.path),
         articles=tuple(rows),
         problems=tuple(problems),
+        index_incomplete=pack.index_incomplete,
     )

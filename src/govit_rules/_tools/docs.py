@@ -206,6 +206,7 @@ def article_views(pack: CompiledPack, cases: Sequence[LoadedCase]) -> list[dict[
                 "paragraphs": info.paragraphs,
                 "damaged": info.damaged,
                 "not_checkable": info.not_checkable,
+                "unknown_text": info.unknown_text,
                 "rules": [rule_views[r] for r in row.rules if r in rule_views],
                 "cases": [c.as_dict() for c in row.tested_by],
             }

@@ -18,7 +18,7 @@ from .._io.yaml import load_yaml, locate
 from .._law.citation import Citation
 from .._packs.loader import CompiledPack, load_pack
 from .._packs.schema import TestCase, TestFile
-from .._vocab.verdict import Verdict
+from .._vocab.verdict import Verdict, rule_status
 from ..errors import CitationSyntaxError, GovitRulesError, PackError, Problem
 
 __all__ = [
@@ -128,7 +128,7 @@ def check_case(pack: CompiledPack, lc: LoadedCase) -> CaseResult:
         if v.cites(_cite(text)):
             fails.append(f"not_cites: the verdict cites {_cite(text).en()}, which it should not")
     for rule_id, status in e.findings.items():
-        got = _status_of(v, rule_id)
+        got = rule_status(v, rule_id)
         if got is None:
             known = any(r.id == rule_id for r in pack.rules)
             fails.append(
@@ -182,18 +182,6 @@ def check_case(pack: CompiledPack, lc: LoadedCase) -> CaseResult:
                 f"interpretations: the note of {rule_id!r} is not used (used: {sorted(used)})"
             )
     return CaseResult(lc, tuple(fails), v)
-
-
-def _status_of(v: Verdict, rule_id: str) -> str | None:
-    for f in v.findings:
-        if f.rule_id == rule_id:
-            return f.status.value
-    for d in v.deadlines:
-        if d.rule_id == rule_id:
-            return d.status.value
-    if rule_id in v.not_applicable:
-        return "not_applicable"
-    return None
 
 
 def _active(v: Verdict) -> str:

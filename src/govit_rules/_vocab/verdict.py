@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from .._law.citation import Citation
 
 if TYPE_CHECKING:
-    from .._engine.counterfactual import Counterfactual
+    from .counterfactuals import Counterfactual
 
 __all__ = [
     "AlternativeReading",
@@ -36,6 +36,8 @@ __all__ = [
     "Status",
     "Verdict",
     "VerdictOrigin",
+    "origin_of",
+    "rule_status",
     "with_origin",
 ]
 
@@ -233,10 +235,13 @@ class DeadlineResult(_LazyOut):
 
     rule_id: str
     citation: CitationRef
+    also_cites: list[CitationRef] = []
     status: Status
     message: Text
     anchor: str | None = None
     anchor_date: date | None = None
+    # The anchor's value when it is a year (a fixed day of the plan or evaluation year).
+    anchor_year: int | None = None
     period: str
     due: date | None = None
     earliest: date | None = None
@@ -314,6 +319,20 @@ class ApplicabilityResult(_Out):
     missing_facts: list[str] = []
 
 
+def rule_status(v: Verdict, rule_id: str) -> str | None:
+    """A rule's status as tests read it: its finding's, else its deadline's, else
+    ``not_applicable`` when its condition did not hold; None when it was not reached."""
+    for f in v.findings:
+        if f.rule_id == rule_id:
+            return f.status.value
+    for d in v.deadlines:
+        if d.rule_id == rule_id:
+            return d.status.value
+    if rule_id in v.not_applicable:
+        return "not_applicable"
+    return None
+
+
 def _detached() -> None:
     return None
 
@@ -346,6 +365,18 @@ class VerdictOrigin:
 
     def __reduce__(self) -> tuple[Any, tuple[()]]:
         return _detached, ()
+
+    def counterfactuals(self, verdict: Verdict, rules: Collection[str] | None) -> list[Any]:
+        """The verdict's counterfactuals; the engine's origin knows how to find them."""
+        from ..errors import VerdictDetachedError
+
+        raise VerdictDetachedError("this verdict's origin cannot re-evaluate its project")
+
+
+def origin_of(verdict: Verdict) -> VerdictOrigin | None:
+    """What a verdict judged, when the engine recorded it (None once read from JSON)."""
+    origin: VerdictOrigin | None = (verdict.__pydantic_private__ or {}).get("_origin")
+    return origin
 
 
 class Verdict(_LazyOut):
@@ -403,25 +434,32 @@ class Verdict(_LazyOut):
         for r in self.approval_routes:
             out.append(r.citation)
             out.extend(r.also_cites)
-        out.extend(
-            d.citation
-            for d in self.deadlines
-            if include_not_applicable or d.status is not Status.not_applicable
-        )
+        for d in self.deadlines:
+            if include_not_applicable or d.status is not Status.not_applicable:
+                out.append(d.citation)
+                out.extend(d.also_cites)
         return out
 
     def cites(self, citation: str | Citation, *, status: str | Status | None = None) -> bool:
         """True when some finding, route or deadline cites ``citation`` or a part of it.
 
         ``verdict.cites("10(2)(iv)")`` holds for a finding citing Art. 10(2)(iv); asking for
-        ``"10"`` also matches it. With ``status``, only findings of that status count.
+        ``"10"`` also matches it. The articles a rule also cites (``also_cite``) count as
+        its own. With ``status``, only findings, routes and deadlines of that status count.
         """
         want = citation if isinstance(citation, Citation) else Citation.parse(citation)
         if status is not None:
             st = Status(status)
-            refs = [f.citation for f in self.findings if f.status is st]
-            refs += [r.citation for r in self.approval_routes if r.status is st]
-            refs += [d.citation for d in self.deadlines if d.status is st]
+            refs = []
+            outs: list[Finding | RouteResult | DeadlineResult] = [
+                *self.findings,
+                *self.approval_routes,
+                *self.deadlines,
+            ]
+            for out in outs:
+                if out.status is st:
+                    refs.append(out.citation)
+                    refs.extend(out.also_cites)
         else:
             refs = self.citations()
         return any(r.as_citation().within(want) for r in refs)
@@ -451,16 +489,16 @@ class Verdict(_LazyOut):
         changed project (see docs/explain.md). ``rules`` limits them to those rule ids
         (and the approval routes they belong to).
         """
-        from .._engine.counterfactual import counterfactuals
         from ..errors import VerdictDetachedError
 
-        origin = (self.__pydantic_private__ or {}).get("_origin")
+        origin = origin_of(self)
         if origin is None:
             raise VerdictDetachedError(
                 "this verdict does not know its pack and project (it was read from JSON or "
                 "unpickled); evaluate the project again to ask what would change it"
             )
-        return counterfactuals(origin.pack, origin.project, self, rules)
+        found: list[Counterfactual] = origin.counterfactuals(self, rules)
+        return found
 
     def to_json(
         self, *, indent: int | None = None, compact: bool = False, counterfactuals: bool = False
@@ -473,7 +511,7 @@ class Verdict(_LazyOut):
         With ``counterfactuals``, a ``counterfactuals`` section is added (full form only).
         """
         if compact:
-            from .._engine.compact import compact_json
+            from .compact import compact_json
 
             return compact_json(self, indent)
         if not counterfactuals:

@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..._io.yaml import load_yaml, locate
 from ..._law.text import parse_regulation
-from ..._packs.loader import CompiledPack
+from ..._packs.loader import ArticleInfo, CompiledPack
 from ...errors import Problem
 from .places import problem_at
 
@@ -68,31 +69,9 @@ def check_text(pack: CompiledPack, text: str) -> list[Problem]:
     for number, info in sorted(pack.articles.items()):
         found = parsed.article(number)
         line, col = positions.get(number, (1, 1))
-        if found is None:
-            out.append(
-                Problem(
-                    shown,
-                    line,
-                    col,
-                    "index-mismatch",
-                    f"article {number} is not in the regulation's text "
-                    f"({len(parsed.articles)} articles found)",
-                )
-            )
-            continue
-        items = {p: n for p, n in info.items.items() if n}
-        if found.paragraph_count != info.paragraphs or found.item_counts() != items:
-            out.append(
-                Problem(
-                    shown,
-                    line,
-                    col,
-                    "index-mismatch",
-                    f"article {number}: the text has {found.paragraph_count} paragraph(s)"
-                    f"{_items_text(found.item_counts())}; the index says {info.paragraphs}"
-                    f"{_items_text(items)}",
-                )
-            )
+        message = _index_mismatch(number, info, found, len(parsed.articles))
+        if message is not None:
+            out.append(Problem(shown, line, col, "index-mismatch", message))
     windows: set[str] = set()
     plain = _plain_text(text)
     for i in range(len(plain) - _COPY_RUN + 1):
@@ -111,6 +90,27 @@ def check_text(pack: CompiledPack, text: str) -> list[Problem]:
                 )
                 break
     return out
+
+
+def _index_mismatch(number: int, info: ArticleInfo, found: Any, n_found: int) -> str | None:
+    """What differs between an indexed article and the text's (None when they agree)."""
+    if info.unknown_text:
+        if found is None:
+            return None
+        return (
+            f"article {number} is marked unknown_text, but the text has it: index its "
+            "paragraphs and items and encode it"
+        )
+    if found is None:
+        return f"article {number} is not in the regulation's text ({n_found} articles found)"
+    items = {p: n for p, n in info.items.items() if n}
+    if found.paragraph_count == info.paragraphs and found.item_counts() == items:
+        return None
+    return (
+        f"article {number}: the text has {found.paragraph_count} paragraph(s)"
+        f"{_items_text(found.item_counts())}; the index says {info.paragraphs}"
+        f"{_items_text(items)}"
+    )
 
 
 def _items_text(items: Mapping[int, int]) -> str:
