@@ -20,7 +20,6 @@ and the deadline arithmetic must be the evaluator's anyway (``docs/monitor.md``)
 from __future__ import annotations
 
 import contextlib
-import difflib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
@@ -35,6 +34,7 @@ from .._io.project_files import (
 from .._packs.loader import CompiledPack
 from .._packs.registry import PackRegistry, default_registry
 from .._vocab.project import Project, Stage
+from .._vocab.suggest import suggest
 from .._vocab.verdict import DeadlineResult, Finding, Status, Verdict
 from ..errors import GovitRulesError, ProjectValidationError, UnknownJurisdictionError
 from .evaluate import evaluate_pack
@@ -445,5 +445,4 @@ def _date(raw: Any) -> date | None:
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return suggest(word, list(choices))

@@ -9,7 +9,6 @@ deadline by deadline.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -21,6 +20,7 @@ from .._lang.conditions import fact_types
 from .._packs.loader import CompiledPack
 from .._vocab.counterfactuals import Change
 from .._vocab.project import Project
+from .._vocab.suggest import suggest
 from .._vocab.verdict import CitationRef, Verdict
 from ..errors import Problem, ProjectValidationError
 from .counterfactual import apply_changes, observe
@@ -110,8 +110,7 @@ def parse_value(fact: str, raw: str) -> Any:
 
 def _check_member(fact: str, value: str, members: list[str] | None) -> None:
     if members is not None and value not in members:
-        close = difflib.get_close_matches(value, members, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = suggest(value, members)
         raise ValueError(
             f"{value!r} is not a value of {fact}{hint} (allowed: {', '.join(members)})"
         )
@@ -129,8 +128,7 @@ def parse_assignments(items: Sequence[str]) -> dict[str, Any]:
             problems.append(Problem(where, 0, 0, "bad-set", "write fact=value"))
             continue
         if fact not in _TYPES:
-            close = difflib.get_close_matches(fact, list(_TYPES), n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = suggest(fact, list(_TYPES))
             problems.append(
                 Problem(where, 0, 0, "unknown-fact", f"no fact {fact!r} in the project model{hint}")
             )

@@ -10,7 +10,6 @@ fact reaches the rules unchanged whichever way it came in.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import sys
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from .._vocab.project import Project
+from .._vocab.suggest import suggest
 from ..errors import Problem, ProjectValidationError
 from .yaml import LocDict, LocList, decode_source, load_yaml, locate, too_large
 
@@ -268,8 +268,7 @@ def _project_problems(exc: ValidationError) -> list[Problem]:
         loc = ".".join(str(p) for p in err["loc"]) or "(project)"
         if err["type"] == "extra_forbidden":
             key = str(err["loc"][-1])
-            close = difflib.get_close_matches(key[:100], names, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = suggest(key[:100], names)
             out.append(
                 Problem(
                     loc,
@@ -318,8 +317,7 @@ def unknown_documents(pack: CompiledPack, submitted: frozenset[str]) -> ProjectV
     known = sorted(pack.documents)
     problems = []
     for doc in sorted(submitted - pack.documents.keys())[:MAX_REPORTED]:
-        close = difflib.get_close_matches(doc[:100], known, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = suggest(doc[:100], known)
         problems.append(
             Problem(
                 "submitted_documents",

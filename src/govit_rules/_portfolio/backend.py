@@ -8,7 +8,6 @@ it is installed) and ``rows`` (the per-project engine on each row, the reference
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from datetime import date
 from typing import Literal, TypedDict
@@ -16,6 +15,7 @@ from typing import Literal, TypedDict
 import polars as pl
 
 from .._packs.loader import CompiledPack
+from .._vocab.suggest import suggest
 from ..errors import PortfolioError, Problem
 
 __all__ = [
@@ -134,8 +134,7 @@ def evaluate_portfolio(
         elif pack is not None and j == pack.jurisdiction:
             packs[j] = pack
         elif j not in known:
-            close = difflib.get_close_matches(j, known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known)}"
+            hint = suggest(j, known) or f"; known: {', '.join(known)}"
             problems.append(
                 Problem(
                     source,

@@ -13,7 +13,6 @@ empty set, an empty cell is unknown.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from annotated_types import Ge, Le
 
 from .._lang.conditions import FactType, fact_types
 from .._vocab.project import Project
+from .._vocab.suggest import suggest
 from ..errors import PortfolioError, Problem
 
 __all__ = ["EXTRA_COLUMNS", "read_portfolio", "to_input_frame", "write_portfolio", "write_results"]
@@ -68,8 +68,7 @@ def _bounds(name: str) -> tuple[Decimal | None, Decimal | None]:
 
 
 def _suggest(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return suggest(word, choices)
 
 
 def _members(ftype: FactType) -> list[str] | None:

@@ -12,7 +12,6 @@ original pack. Nothing in a reform is executed.
 
 from __future__ import annotations
 
-import difflib
 import re
 import shutil
 import tempfile
@@ -24,6 +23,7 @@ import yaml
 
 from .._io.yaml import LocDict, LocList, load_yaml
 from .._packs.loader import CompiledPack, load_pack
+from .._vocab.suggest import suggest
 from ..errors import PackError, Problem, ReformError
 
 __all__ = ["Reform", "apply_reform", "load_reform"]
@@ -120,8 +120,7 @@ def load_reform(path: str | Path) -> Reform:
 
 
 def _hint(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return suggest(word, [str(c) for c in choices])
 
 
 def _change(ch: Any, pos: tuple[int, int], bad: Any) -> Change | None:

@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__, evaluate, project_schema
 from .._packs.registry import shipped_packs_dir
 from .._vocab.project import Project
+from .._vocab.suggest import suggest, suggestion
 from .._vocab.verdict import Verdict
 from ..errors import Problem
 from . import _views
@@ -85,8 +86,6 @@ def _as_of(value: Any, where: str = "as_of") -> date | None:
 
 
 def _object(data: Any, allowed: tuple[str, ...], where: str = "body") -> dict[str, Any]:
-    import difflib
-
     if not isinstance(data, dict):
         raise BodyError(
             "the body is a JSON object",
@@ -95,8 +94,7 @@ def _object(data: Any, allowed: tuple[str, ...], where: str = "body") -> dict[st
     problems = []
     for key in data:
         if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = suggest(str(key), allowed)
             problems.append(
                 Problem(f"{where}.{key}", 0, 0, "unknown-key", f"no key {key!r} here{hint}")
             )
@@ -366,16 +364,14 @@ def _routes(app: FastAPI, store: ServicePacks) -> None:
         compiled = store.get(_need(store, jurisdiction), as_of)
         view = _views.rule_view(compiled, rule_id)
         if view is None:
-            import difflib
-
-            close = difflib.get_close_matches(rule_id, [r.id for r in compiled.rules], n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            close = suggestion(rule_id, [r.id for r in compiled.rules])
+            hint = f"; did you mean {close!r}?" if close else ""
             raise ApiProblem(
                 404,
                 "unknown-rule",
                 "No such rule",
                 f"pack {compiled.id!r} has no rule {rule_id!r}{hint}",
-                suggestion=close[0] if close else None,
+                suggestion=close,
             )
         return _json(view)
 

@@ -10,13 +10,13 @@ holds one finishes on it while the next request sees the new one.
 
 from __future__ import annotations
 
-import difflib
 import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .._packs.loader import CompiledPack, load_pack
+from .._vocab.suggest import suggestion
 from ..errors import (
     GovitRulesError,
     PackError,
@@ -140,8 +140,7 @@ class ServicePacks:
         return found
 
     def suggestion(self, jurisdiction: str) -> str | None:
-        close = difflib.get_close_matches(jurisdiction, self.jurisdictions(), n=1)
-        return close[0] if close else None
+        return suggestion(jurisdiction, self.jurisdictions())
 
     def unknown_message(self, jurisdiction: str) -> str:
         hint = self.suggestion(jurisdiction)
