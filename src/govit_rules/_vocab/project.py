@@ -21,6 +21,7 @@ __all__ = [
     "Component",
     "DeliveryMode",
     "FundingSource",
+    "PerformanceRating",
     "Project",
     "ProjectNature",
     "Stage",
@@ -178,6 +179,15 @@ class SystemType(_ZhEnum):
     data_resource = "data_resource", "数据资源"
     business_system = "business_system", "业务信息系统"
     network_security = "network_security", "信息安全/网络安全"
+
+
+class PerformanceRating(_ZhEnum):
+    """The overall grade of a performance evaluation (绩效评价综合评价等次), best first."""
+
+    excellent = "excellent", "优秀"
+    good = "good", "良好"
+    qualified = "qualified", "合格"
+    unqualified = "unqualified", "不合格"
 
 
 def _exact_number(value: Any) -> Any:
@@ -820,9 +830,10 @@ class Project(BaseModel):
         "等保测评和密评费用已计入概算",
         "Costs of graded-protection testing and cryptography assessment are in the estimate.",
     )
-    performance_rating_below_qualified: bool | None = _fact(
-        "绩效评价综合评价为合格以下",
-        "A performance evaluation of the unit's project rated it overall below 'qualified'.",
+    performance_rating: PerformanceRating | None = _fact(
+        "绩效评价综合评价等次",
+        "The overall grade a performance evaluation gave the unit's project (优秀, 良好, 合格, "
+        "不合格); whether 合格 counts as '合格以下' is the rule's reading, not the fact's.",
     )
     data_not_shared_after_completion: bool | None = _fact(
         "项目建成后数据不共享",
