@@ -501,16 +501,17 @@ class Project(BaseModel):
         "integrated into one (e.g. Dazhou Art. 16).",
     )
     deployed_on_gov_cloud: bool | None = _fact(
-        "部署（迁移）到政务云", "The system is (or will be) deployed on the government cloud."
+        "部署（迁移）到政务云",
+        "The system is (or will be) deployed on, or migrated to, the jurisdiction's government "
+        "cloud (政务云, 云计算中心). Hosting only the back-end equipment in a data-centre room is "
+        "the finer backend_hosted_in_city_data_centre.",
     )
-    private_line_integrated: bool | None = _fact(
-        "专网已整合到电子政务内网或外网",
-        "A leased private network is integrated into the e-government intranet or extranet.",
-    )
-    network_merged_into_metro_or_extranet: bool | None = _fact(
-        "现有网络已归并至城域网或电子政务外网",
-        "The unit's own existing network is merged into the jurisdiction's metropolitan area "
-        "network (城域网) or the e-government extranet.",
+    private_network_integrated: bool | None = _fact(
+        "专网已整合（归并）到电子政务网络",
+        "The project's private network or leased private line (专网, 专线, a unit's own "
+        "existing network) is merged into the common e-government network: the e-government "
+        "intranet or extranet, or the jurisdiction's government metropolitan network where the "
+        "regulation names it (e.g. Hailing Art. 22: 城域网).",
     )
     network_access_approved: bool | None = _fact(
         "网络接入书面申请已获批准",
@@ -553,7 +554,11 @@ class Project(BaseModel):
         "数据目录普查到位", "The data catalogue census is done."
     )
     data_sharing_requirements_met: bool | None = _fact(
-        "数据共享要求落实到位", "Data sharing requirements are met."
+        "符合信息资源共享要求（支持信息共享）",
+        "The project meets the information-sharing requirements: it shares its information "
+        "and supports sharing and business collaboration (符合信息资源共享要求, 数据共享要求落实到位, "
+        "支持信息共享和业务协同, 应进行信息共享 all mean this). Finer sharing duties (platform "
+        "connection, aggregation, catalogue) are their own facts.",
     )
     security_assurance_adequate: bool | None = _fact(
         "信息安全保障到位", "Information security assurance is adequate."
@@ -585,9 +590,6 @@ class Project(BaseModel):
     )
 
     # --- sharing --------------------------------------------------------------------------
-    supports_data_sharing: bool | None = _fact(
-        "支持信息共享和业务协同", "The project supports information sharing and collaboration."
-    )
     sharing_needs_analysed: bool | None = _fact(
         "已分析信息共享需求", "Sharing needs were analysed before submission."
     )
@@ -837,7 +839,9 @@ class Project(BaseModel):
     )
     data_not_shared_after_completion: bool | None = _fact(
         "项目建成后数据不共享",
-        "A performance evaluation found the unit's completed project does not share its data.",
+        "A performance evaluation found that a completed project of the unit does not share its "
+        "data (a finding about the unit's earlier project; this project's own sharing is "
+        "data_sharing_requirements_met).",
     )
     security_incident_notified: bool | None = _fact(
         "发生网络或信息安全事故被上级通报",
