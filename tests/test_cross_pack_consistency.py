@@ -16,15 +16,13 @@ from typing import Any
 import pytest
 
 from govit_rules import Status, evaluate
+from helpers import PLAIN_PROJECT
 
 AS_OF = date(2026, 11, 25)
 # A plain new, self-built, non-secret 100万 project of an organ of the jurisdiction's own
 # level, funded by the local budget: inside the scope of all five measures.
 BASE: dict[str, Any] = {
-    "unit_type": "government_organ",
-    "unit_level": "own_level",
-    "funding_sources": ["local_budget"],
-    "is_secret": False,
+    **PLAIN_PROJECT,
     "total_investment": 100,
     "delivery_mode": "self_build",
     "project_nature": "new",

@@ -10,16 +10,11 @@ from typing import Any
 import pytest
 
 from govit_rules import Status, evaluate, load_pack
+from helpers import PLAIN_PROJECT
 
 DAZHOU = Path(__file__).resolve().parent.parent / "rulepacks" / "dazhou"
 AS_OF = date(2026, 11, 25)
-BASE: dict[str, Any] = {
-    "unit_type": "government_organ",
-    "unit_level": "own_level",
-    "funding_sources": ["local_budget"],
-    "is_secret": False,
-    "total_investment": 100,
-}
+BASE: dict[str, Any] = {**PLAIN_PROJECT, "total_investment": 100}
 
 
 @pytest.fixture(scope="module")
@@ -126,10 +121,7 @@ def test_a_secret_dazhou_project_is_outside_the_measures_and_the_other_reading_o
 
 
 HAILING_FOLLOW_ON: dict[str, Any] = {
-    "unit_type": "government_organ",
-    "unit_level": "own_level",
-    "funding_sources": ["local_budget"],
-    "is_secret": False,
+    **PLAIN_PROJECT,
     "delivery_mode": "self_build",
     "project_nature": "continuation",
     "stage": "operation",
