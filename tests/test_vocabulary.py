@@ -208,6 +208,9 @@ def test_every_problem_of_a_facts_file_is_located_with_a_suggestion(tmp_path: Pa
         ("fcts: []\n", "unknown-key"),
         ("facts: 3\n", "bad-type"),
         ("facts:\n  - just a name\n", "bad-type"),
+        ("facts:\n  - {name: kind, type: Stage, zh: 类, en: A kind.}\n", "unknown-type"),
+        ("facts:\n  - {name: kind, type: set of Stages, zh: 类, en: Kinds.}\n", "unknown-type"),
+        ("facts:\n  - {name: kind, type: [bool], zh: 类, en: A kind.}\n", "bad-type"),
     ],
 )
 def test_a_malformed_facts_file_is_a_located_pack_error_never_a_crash(

@@ -85,6 +85,11 @@ class FactSpec:
     def annotation(self) -> Any:
         return annotation_of(self.type)
 
+    @property
+    def file(self) -> Path:
+        """The declaration file (a pack's facts.yaml lies in the pack's folder)."""
+        return Path(self.source.rpartition(":")[0])
+
 
 def annotation_of(type_name: str) -> Any:
     """The annotation of a declared type (``money``, ``enum Stage``, ``set of Component`` …)."""
@@ -191,11 +196,9 @@ def _entry(node: yaml.Node, where: str, problems: list[Problem]) -> FactSpec | N
     name, ftype = values["name"], values["type"]
     if not _NAME.fullmatch(name):
         problems.append(_at(node, where, "bad-name", f"{name!r} is not a snake_case fact name"))
-    if ftype not in TYPES and ftype.rpartition(" ")[2] not in ENUMS:
+    if ftype not in _type_names():
         hint = suggest(ftype, _type_names())
         problems.append(_at(node, where, "unknown-type", f"unknown fact type {ftype!r}{hint}"))
-    elif ftype.rpartition(" ")[0] not in ("", "enum", "set of") and ftype not in TYPES:
-        problems.append(_at(node, where, "unknown-type", f"unknown fact type {ftype!r}"))
     if values.get("unit") != _UNITS.get(ftype):
         want = _UNITS.get(ftype)
         message = f"a {ftype} fact has unit {want!r}" if want else f"a {ftype} fact has no unit"
