@@ -10,6 +10,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
+# A non-secret project of an organ of the regulation's own level paid from the local budget:
+# inside the scope of every shipped pack. Tests add the facts they pin.
+PLAIN_PROJECT: dict[str, object] = {
+    "unit_type": "government_organ",
+    "unit_level": "own_level",
+    "funding_sources": ["local_budget"],
+    "is_secret": False,
+}
 
 
 def run_cli(

@@ -10,16 +10,11 @@ from typing import Any
 import pytest
 
 from govit_rules import Status, evaluate, load_pack
+from helpers import PLAIN_PROJECT
 
 DAZHOU = Path(__file__).resolve().parent.parent / "rulepacks" / "dazhou"
 AS_OF = date(2026, 11, 25)
-BASE: dict[str, Any] = {
-    "unit_type": "government_organ",
-    "unit_level": "own_level",
-    "funding_sources": ["local_budget"],
-    "is_secret": False,
-    "total_investment": 100,
-}
+BASE: dict[str, Any] = {**PLAIN_PROJECT, "total_investment": 100}
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +118,40 @@ def test_a_secret_dazhou_project_is_outside_the_measures_and_the_other_reading_o
     [reading] = [r for r in v.readings if r.rule_id == "scope.not-secret"]
     assert reading.chosen.status.value == "out_of_scope"
     assert reading.alternative.status.value == "satisfied"
+
+
+HAILING_FOLLOW_ON: dict[str, Any] = {
+    **PLAIN_PROJECT,
+    "delivery_mode": "self_build",
+    "project_nature": "continuation",
+    "stage": "operation",
+    "performance_findings_rectified": False,
+}
+
+
+def test_hailing_art_18_1_a_unit_rated_qualified_is_not_held_back_but_the_reading_including_qualified_is_shown() -> (
+    None
+):
+    v = evaluate(
+        {**HAILING_FOLLOW_ON, "performance_rating": "qualified"},
+        "hailing",
+        as_of=date(2026, 12, 15),
+    )
+    assert v.finding("performance.suspend-below-qualified").status is Status.satisfied
+    [reading] = [r for r in v.readings if r.rule_id == "performance.suspend-below-qualified"]
+    assert reading.citation.en == "Art. 18(i)"
+    assert reading.chosen.status is Status.satisfied
+    assert reading.alternative.status is Status.violated
+    assert "1259" in reading.note.en
+
+
+@pytest.mark.parametrize("rating", ["excellent", "good", "unqualified"])
+def test_hailing_art_18_1_both_readings_agree_on_every_grade_but_qualified(rating: str) -> None:
+    v = evaluate(
+        {**HAILING_FOLLOW_ON, "performance_rating": rating},
+        "hailing",
+        as_of=date(2026, 12, 15),
+    )
+    assert [r for r in v.readings if r.rule_id == "performance.suspend-below-qualified"] == []
+    expected = Status.violated if rating == "unqualified" else Status.satisfied
+    assert v.finding("performance.suspend-below-qualified").status is expected

@@ -10,28 +10,16 @@ from __future__ import annotations
 
 import threading
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from .._vocab.suggest import suggest
+from .._vocab.vocabulary import shipped_packs_dir
 from ..errors import PackNotFoundError, UnknownJurisdictionError
 from .loader import CompiledPack, iter_pack_dirs, load_pack
 
 __all__ = ["PackRegistry", "default_registry", "shipped_pack_versions", "shipped_packs_dir"]
-
-
-def shipped_packs_dir() -> Path:
-    """The folder holding the shipped rule packs (inside the wheel, or the source checkout)."""
-    try:
-        inside = Path(str(resources.files("govit_rules") / "rulepacks"))
-        if inside.is_dir():
-            return inside
-    except (ModuleNotFoundError, TypeError):  # pragma: no cover
-        pass
-    # An editable install or a source checkout: src/govit_rules/../../rulepacks
-    return Path(__file__).resolve().parents[3] / "rulepacks"
 
 
 def _pack_head(folder: Path) -> dict[str, object]:

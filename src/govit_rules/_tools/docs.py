@@ -26,6 +26,7 @@ from .._lang.text import cond_text
 from .._packs.loader import MAIN_KEY, CompiledPack, CompiledRule
 from .._packs.schema import ACTIONS
 from .._vocab.project import Project
+from .._vocab.vocabulary import shipped_local_facts
 from .coverage import case_citation, load_cases, pack_coverage, pins, rel_to_pack, source_rel
 from .testing import LoadedCase
 
@@ -293,6 +294,8 @@ def render_project_model() -> str:
     ftypes = fact_types()
     fields = []
     enums: list[type[Enum]] = []
+    # Where each fact is declared: the shared vocabulary, or a shipped pack's facts.yaml.
+    packs = {s.name: s.file.parent.name for s in shipped_local_facts()}
     for name, f in Project.model_fields.items():
         ftype = ftypes[name]
         extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
@@ -305,6 +308,7 @@ def render_project_model() -> str:
                 "zh": extra.get("zh", ""),
                 "stage": extra.get("stage"),
                 "description": f.description or "",
+                "declared_in": packs.get(name, "shared"),
             }
         )
     enum_views = []
