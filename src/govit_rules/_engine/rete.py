@@ -13,8 +13,8 @@ when the condition is *true* under the three-valued (Kleene) semantics, and othe
 *false*; when none fires the condition is *unknown*. Neither the compiled functions nor
 :func:`~govit_rules._lang.conditions.interpret` are called to decide a condition (an absent
 ``when`` is the one constant: true by definition). The statuses, deadlines, outcome and
-verdict assembly are the evaluator's own (``evaluate_pack``), run on a shim of the pack
-whose condition functions return the values durable-rules decided. So a bug in condition
+verdict assembly are the evaluator's own (``evaluate_pack``), which asks a
+:class:`ReteDecider` holding the values durable-rules decided for the project. So a bug in condition
 compilation or matching shows up as a difference between the engines; a bug in status
 assembly or deadline arithmetic would show up in both (the pack tests catch those).
 
@@ -68,6 +68,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from types import MappingProxyType
 from typing import Any
 
 from .._lang.conditions import (
@@ -84,10 +85,11 @@ from .._lang.conditions import (
     fact_types,
     tests_of,
 )
-from .._packs.loader import CompiledPack
+from .._packs.compiled import CompiledPack, CompiledRule
 from .._vocab.project import Project
 from .._vocab.verdict import Verdict
 from ..errors import ReteEncodingError, ReteUnavailableError
+from .decider import COMPILED
 from .evaluate import evaluate_pack, validate_project
 
 __all__ = [
@@ -698,28 +700,42 @@ def compile_conditions(conds: Sequence[Cond], label: str = "conds") -> Condition
 # --- packs --------------------------------------------------------------------------------------
 
 
-# The condition values of the evaluation running in this thread. evaluate_pack runs
-# synchronously in the caller's thread, so the shim rules read their values from here; a
-# thread-local keeps concurrent evaluations apart without copying every rule each time.
-_CURRENT = threading.local()
-
-
 @dataclasses.dataclass(frozen=True)
 class _PackProgram:
     program: ConditionProgram
-    slots: tuple[tuple[int, int, int | None], ...]  # per rule: indexes of when, main, unless
-    shim: CompiledPack  # the pack, its condition functions replaced by durable-rules' values
+    # Per rule id: the indexes of its when, main and unless among the program's conditions.
+    slots: Mapping[str, tuple[int, int, int | None]]
+
+
+class ReteDecider:
+    """The conditions durable-rules decided for one project (a :class:`Decider`).
+
+    Made for each evaluation, so concurrent evaluations never share values. A rule the
+    program does not hold (an alternative reading) is decided by its compiled functions.
+    """
+
+    compiled = False
+
+    def __init__(self, values: Sequence[Tri], slots: Mapping[str, tuple[int, int, int | None]]):
+        self.values = values
+        self.slots = slots
+
+    def when(self, rule: CompiledRule, p: Project) -> Tri:
+        slot = self.slots.get(rule.id)
+        return COMPILED.when(rule, p) if slot is None else self.values[slot[0]]
+
+    def main(self, rule: CompiledRule, p: Project) -> Tri:
+        slot = self.slots.get(rule.id)
+        return COMPILED.main(rule, p) if slot is None else self.values[slot[1]]
+
+    def unless(self, rule: CompiledRule, p: Project) -> Tri:
+        slot = self.slots.get(rule.id)
+        if slot is None:
+            return COMPILED.unless(rule, p)
+        return False if slot[2] is None else self.values[slot[2]]
 
 
 _PROGRAMS: dict[tuple[str, str, str], _PackProgram] = {}
-
-
-def _current(index: int) -> Callable[[Any], Tri]:
-    def value(_p: Any) -> Tri:
-        result: Tri = _CURRENT.values[index]
-        return result
-
-    return value
 
 
 def rete_program(pack: CompiledPack) -> _PackProgram:
@@ -734,7 +750,7 @@ def rete_program(pack: CompiledPack) -> _PackProgram:
         found = _PROGRAMS.get(key)
         if found is None:
             conds: list[Cond] = []
-            slots: list[tuple[int, int, int | None]] = []
+            slots: dict[str, tuple[int, int, int | None]] = {}
             for rule in pack.rules:
                 w = len(conds)
                 conds.append(rule.when)
@@ -743,32 +759,10 @@ def rete_program(pack: CompiledPack) -> _PackProgram:
                 if rule.unless is not None:
                     u = len(conds)
                     conds.append(rule.unless)
-                slots.append((w, w + 1, u))
-            shim_rules = [
-                dataclasses.replace(
-                    rule,
-                    when_fn=_current(w),
-                    main_fn=_current(m),
-                    unless_fn=_current(u) if u is not None else None,
-                )
-                for rule, (w, m, u) in zip(pack.rules, slots, strict=True)
-            ]
-            # evaluate_pack reads the rules through these precomputed tuples.
-            shim = dataclasses.replace(
-                pack,
-                rules=tuple(shim_rules),
-                _scope=tuple(r for r in shim_rules if r.kind == "scope"),
-                _others=tuple(r for r in shim_rules if r.kind not in ("scope", "exemption")),
-                _exemptions=tuple(r for r in shim_rules if r.kind == "exemption"),
-                _carried=tuple(
-                    r
-                    for r in shim_rules
-                    if r.despite_scope and r.kind not in ("scope", "exemption")
-                ),
-                _by_id={r.id: r for r in shim_rules},
-            )
+                slots[rule.id] = (w, w + 1, u)
             found = _PackProgram(
-                compile_conditions(conds, f"{pack.id}_{pack.content_hash}"), tuple(slots), shim
+                compile_conditions(conds, f"{pack.id}_{pack.content_hash}"),
+                MappingProxyType(slots),
             )
             _PROGRAMS[key] = found
     return found
@@ -781,18 +775,13 @@ def evaluate_rete(
 ) -> Verdict:
     """The verdict of ``pack`` for ``project``, its conditions matched by durable-rules.
 
-    The condition values come from durable-rules; statuses, deadlines and the outcome are
-    assembled by the shared evaluator on a shim of the pack whose condition functions
-    return those values. Raises :class:`ReteUnavailableError` when durable-rules is
-    missing (Python 3.13).
+    The condition values come from durable-rules, plugged into the shared evaluator as
+    its decider; statuses, deadlines and the outcome are the evaluator's. Raises
+    :class:`ReteUnavailableError` when durable-rules is missing (Python 3.13).
     """
     _durable_engine()
     p = validate_project(project)
     on = as_of or date.today()
     prog = rete_program(pack)
-    outer = getattr(_CURRENT, "values", None)
-    _CURRENT.values = prog.program.decide(p)
-    try:
-        return evaluate_pack(prog.shim, p, on)
-    finally:
-        _CURRENT.values = outer
+    decider = ReteDecider(prog.program.decide(p), prog.slots)
+    return evaluate_pack(pack, p, on, decider=decider)

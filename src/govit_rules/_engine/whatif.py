@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from .._lang.conditions import fact_types
 from .._packs.loader import CompiledPack
 from .._vocab.project import Project
-from .._vocab.verdict import CitationRef, Verdict
+from .._vocab.verdict import CitationRef, Verdict, origin_of
 from ..errors import Problem, ProjectValidationError
 from .counterfactual import Change, apply_changes, observe
 from .evaluate import evaluate_pack
@@ -196,7 +196,7 @@ def what_if(
     from .._api import evaluate
 
     before = evaluate(project, jurisdiction, pack=pack, as_of=as_of)
-    origin = before._origin
+    origin = origin_of(before)
     assert origin is not None  # the compiled evaluator always records it
     return diff_verdicts(origin.pack, origin.project, changes, before)
 

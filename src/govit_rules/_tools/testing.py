@@ -130,7 +130,7 @@ def check_case(pack: CompiledPack, lc: LoadedCase) -> CaseResult:
     for rule_id, status in e.findings.items():
         got = _status_of(v, rule_id)
         if got is None:
-            known = rule_id in pack._by_id
+            known = rule_id in pack.by_id
             fails.append(
                 f"findings: rule {rule_id!r} "
                 + (

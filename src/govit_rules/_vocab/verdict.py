@@ -36,6 +36,7 @@ __all__ = [
     "Status",
     "Verdict",
     "VerdictOrigin",
+    "origin_of",
     "with_origin",
 ]
 
@@ -323,6 +324,12 @@ def with_origin(verdict: Any, origin: Any) -> None:
     private = dict(verdict.__pydantic_private__ or {})
     private["_origin"] = origin
     object.__setattr__(verdict, "__pydantic_private__", private)
+
+
+def origin_of(verdict: Any) -> VerdictOrigin | None:
+    """What a verdict judged (recorded by :func:`with_origin`), or None for a detached one."""
+    origin: VerdictOrigin | None = (verdict.__pydantic_private__ or {}).get("_origin")
+    return origin
 
 
 class VerdictOrigin:
