@@ -11,15 +11,10 @@ import pytest
 
 from govit_rules import PackError, Status, evaluate, load_pack
 from govit_rules._engine.status import status_loop
+from helpers import FEATURES, FEATURES_AS_OF, FEATURES_BASE
 
-FEATURES = Path(__file__).parent / "fixtures" / "features"
-AS_OF = date(2026, 6, 1)
-BASE = {
-    "funding_sources": ["local_budget"],
-    "total_investment": 100,
-    "delivery_mode": "self_build",
-    "approved_on": "2026-01-05",
-}
+AS_OF = FEATURES_AS_OF
+BASE = FEATURES_BASE
 
 
 @pytest.fixture(scope="module")

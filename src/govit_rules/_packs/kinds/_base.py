@@ -146,6 +146,10 @@ class RuleKind:
     def __repr__(self) -> str:
         return f"<rule kind {self.name}>"
 
+    def __reduce__(self) -> str:
+        # One object per kind, also across pickling and copying: engines compare by identity.
+        return self.name.upper()
+
     def prepare(self, prep: Preparing) -> dict[str, Any]:
         """Check the kind's own keys; the compiled rule's fields they give."""
         return {}
