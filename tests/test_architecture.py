@@ -1,4 +1,4 @@
-"""The house's shape: no module reads another module's private attributes.
+"""The house's shape: rooms import only rooms above them; no module reads another's privates.
 
 A name with a leading underscore belongs to the module that defines it. Reading
 ``x._name`` where no ``_name`` is defined in the reading module means reaching into
@@ -81,3 +81,50 @@ def test_no_module_of_the_engine_or_the_packs_is_over_about_600_lines() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 650
     }
     assert long == {}
+
+
+# docs/architecture.md's table, top to bottom: a room imports only rooms above it.
+ROOMS = [
+    "_law",
+    "_vocab",
+    "_io",
+    "_lang",
+    "_packs",
+    "_engine",
+    "_tools",
+    "_portfolio",
+    "_service",
+    "_cli",
+]
+
+
+def _room(parts: list[str]) -> str | None:
+    return parts[0] if parts and parts[0] in ROOMS else None
+
+
+def downward_imports(path: Path, root: Path = SRC) -> list[tuple[str, int, str]]:
+    """Module-level imports of a room below the module's own (lazy imports are allowed)."""
+    rel = path.relative_to(root).as_posix()
+    package = rel.split("/")[:-1]
+    here = _room(package)
+    out = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if not isinstance(node, ast.ImportFrom) or node.level == 0 or here is None:
+            continue
+        target = package[: len(package) - node.level + 1] + (node.module or "").split(".")
+        there = _room(target)
+        if there is not None and ROOMS.index(there) > ROOMS.index(here):
+            out.append((rel, node.lineno, ".".join(target)))
+    return out
+
+
+def test_no_room_imports_a_room_below_it() -> None:
+    found = [r for path in sorted(SRC.rglob("*.py")) for r in downward_imports(path)]
+    assert found == []
+
+
+def test_the_room_check_catches_an_import_from_a_room_below(tmp_path: Path) -> None:
+    module = tmp_path / "_packs" / "m.py"
+    module.parent.mkdir()
+    module.write_text("from .._engine.evaluate import evaluate_pack\n", encoding="utf-8")
+    assert downward_imports(module, tmp_path) == [("_packs/m.py", 1, "_engine.evaluate")]
