@@ -2,8 +2,9 @@
 
 Owns what explains a decided verdict: its findings with their messages, the missing facts
 that would decide what is unknown, the required documents, the interpretation notes and
-the alternative readings that would decide otherwise. None of it is computed until the
-verdict is read for it (see :class:`Explain`).
+the alternative readings that would decide otherwise; which facts leave a rule open is its
+kind's (:meth:`~govit_rules._packs.kinds.RuleKind.missing`). None of it is computed until
+the verdict is read for it (see :class:`Explain`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 
 from .._packs.compiled import CompiledPack, CompiledRule
 from .._packs.kinds import Entry
-from .._vocab.project import Project
 from .._vocab.verdict import (
     AlternativeReading,
     CitationRef,
@@ -156,10 +156,7 @@ class Explain:
         ctx = self.ctx
         out = []
         for rule, st, miss, extra in rows:
-            if rule.kind == "documents":
-                out.append(_finding(ctx, rule, st, miss, {"missing_documents": extra or []}))
-            else:
-                out.append(_finding(ctx, rule, st, miss))
+            out.append(_finding(ctx, rule, st, miss, rule.kind_def.message_values(extra)))
         return out
 
     def _build(self) -> dict[str, Any]:
@@ -175,48 +172,17 @@ class Explain:
                 if rule.id not in lst:
                     lst.append(rule.id)
 
-        for rule, st, w, m, u, extra in self.entries:
-            kind = rule.kind
+        for entry in self.entries:
+            rule, st, w, _m, _u, extra = entry
             used = ctx.refs[rule.id][3]
             if used is not None:
                 notes.append(used)
-            if kind == "deadline":
-                if extra.status is S.unknown and m:
-                    add_missing(rule, extra.missing_facts)
+            kind = rule.kind_def
+            miss = kind.missing(p, entry)
+            add_missing(rule, miss)
+            if not kind.finding:
                 continue
-            if kind == "scope":
-                miss = rule.main_missing(p) if st is S.unknown else []
-                add_missing(rule, miss)
-            elif kind == "route":
-                miss = rule.when_missing(p) if st is S.unknown else []
-                add_missing(rule, miss)
-            else:
-                miss = _missing_for(rule, p, st, w, m, u)
-                if kind == "prohibition" and st is S.violated and u is None:
-                    # The facts that would establish the exception (and lift the prohibition).
-                    assert rule.unless_missing is not None  # u is unknown: there is an unless
-                    miss = rule.unless_missing(p)
-                    add_missing(rule, miss)
-                if (
-                    kind == "documents"
-                    and extra is None
-                    and st is S.unknown
-                    and "submitted_documents" not in miss
-                ):
-                    miss.append("submitted_documents")
-                if st is S.unknown:
-                    add_missing(rule, miss)
-            if (
-                kind == "obligation"
-                and st is S.unknown
-                and rule.limit is not None
-                and w is True
-                and m is False
-                and getattr(p, rule.limit) is None
-            ):
-                miss = [rule.limit]
-                add_missing(rule, miss)
-            if kind == "documents" and w is True:
+            if rule.documents and w is True:
                 submitted = p.submitted_documents
                 ref = ctx.refs[rule.id][0]
                 for d in rule.documents:
@@ -233,26 +199,6 @@ class Explain:
                 for f, rules in missing.items()
             ],
         }
-
-
-def _missing_for(
-    rule: CompiledRule,
-    p: Project,
-    st: Status,
-    w: bool | None,
-    m: bool | None,
-    u: bool | None = False,
-) -> list[str]:
-    """The missing facts that would decide an unknown rule (a duty not yet due needs none)."""
-    if st is not S.unknown:
-        return []
-    out: list[str] = rule.when_missing(p) if w is None else []
-    for value, fn in ((m, rule.main_missing), (u, rule.unless_missing)):
-        if value is None and fn is not None:
-            for f in fn(p):
-                if f not in out:
-                    out.append(f)
-    return out
 
 
 def _finding(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from ._base import COMMON_KEYS, Emitter, Entry, Preparing, RuleKind, StatusRun, Tri
+from ._base import COMMON_KEYS, Emitter, Entry, Preparing, RuleKind, StatusRun, Tri, undecided
 from .deadline import DEADLINE, DeadlineSpec
 from .documents import DOCUMENTS, lacking_documents
 from .exemption import EXEMPTION
@@ -32,6 +32,7 @@ __all__ = [
     "StatusRun",
     "Tri",
     "lacking_documents",
+    "undecided",
 ]
 
 KINDS: Mapping[str, RuleKind] = MappingProxyType(

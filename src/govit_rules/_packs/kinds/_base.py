@@ -1,10 +1,11 @@
 """What a rule kind is: the protocol every kind module implements, and what it is handed.
 
-A kind owns four things: its YAML keys (required, optional, and the key of its main
-condition), its preparation (checking and compiling its own keys into fields of a
-compiled rule), its reference status (deciding one rule's status for one project, the way
-the evaluator's loop does) and its fused emission (the same decision as Python source, for
-the fused status function). The engines hand a kind what it needs through the small
+A kind owns its YAML keys (required, optional, and the key of its main condition), its
+preparation (checking and compiling its own keys into fields of a compiled rule), its
+reference status (deciding one rule's status for one project, the way the evaluator's loop
+does), its fused emission (the same decision as Python source, for the fused status
+function), what it means for the outcome (its weight) and which missing facts leave its
+finding open. The engines hand a kind what it needs through the small
 interfaces below, so that no kind module imports an engine.
 """
 
@@ -33,6 +34,7 @@ __all__ = [
     "RuleKind",
     "StatusRun",
     "Tri",
+    "undecided",
 ]
 
 S = Status
@@ -127,6 +129,20 @@ class Emitter(Protocol):
         ...
 
 
+def undecided(rule: CompiledRule, p: Project, entry: Entry) -> list[str]:
+    """The missing facts that would decide an unknown rule (a duty not yet due needs none)."""
+    _rule, st, w, m, u, _extra = entry
+    if st is not S.unknown:
+        return []
+    out: list[str] = rule.when_missing(p) if w is None else []
+    for value, fn in ((m, rule.main_missing), (u, rule.unless_missing)):
+        if value is None and fn is not None:
+            for f in fn(p):
+                if f not in out:
+                    out.append(f)
+    return out
+
+
 class RuleKind:
     """A rule kind; each kind module defines one subclass and one instance of it.
 
@@ -142,6 +158,8 @@ class RuleKind:
     checked: bool = True
     # Keys of which a rule has exactly one: an alternative reading naming one drops the rest.
     exclusive: tuple[str, ...] = ()
+    # Whether the rule is reported as a finding (a deadline is reported as its result).
+    finding: bool = True
 
     def __repr__(self) -> str:
         return f"<rule kind {self.name}>"
@@ -159,6 +177,14 @@ class RuleKind:
         if status is S.violated:
             return 2
         return 1 if status is S.unknown else 0
+
+    def missing(self, p: Project, entry: Entry) -> list[str]:
+        """The facts whose absence leaves the rule's finding open, as the verdict lists them."""
+        return undecided(entry[0], p, entry)
+
+    def message_values(self, extra: Any) -> Mapping[str, Any] | None:
+        """Values the rule's message shows besides the facts (its ``computed`` names)."""
+        return None
 
     def status(self, rule: CompiledRule, w: Tri, not_due: bool, run: StatusRun) -> Entry:
         """The rule's entry, its ``when`` being true or unknown (the reference loop)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..._lang.conditions import _suggest as suggest
+from ..._vocab.project import Project
 from ..._vocab.verdict import Status
 from ..schema import PeriodSpec
 from ._base import Emitter, Entry, Preparing, RuleKind, StatusRun, Tri
@@ -52,6 +53,14 @@ class Deadline(RuleKind):
     optional = frozenset({"anchor", "when", "stage", *_DIRECTIONS, "done", "shown_by"})
     computed = ("due", "earliest", "latest", "anchor_date", "done_date")
     exclusive = _DIRECTIONS
+    finding = False
+
+    def missing(self, p: Project, entry: Entry) -> list[str]:
+        # ``main`` of a deadline's entry says whether its unknown status counts.
+        result, counts = entry[5], entry[3]
+        if result.status is S.unknown and counts:
+            return list(result.missing_facts)
+        return []
 
     def weight(self, status: Status, counts: Any) -> int:
         if status is S.missed or status is S.too_early:

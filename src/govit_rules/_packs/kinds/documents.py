@@ -6,11 +6,13 @@ of its documents meets. The status reads ``submitted_documents``: not given is u
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..._lang.conditions import _suggest as suggest
+from ..._vocab.project import Project
 from ..._vocab.verdict import Status
-from ._base import Emitter, Entry, Preparing, RuleKind, StatusRun, Tri
+from ._base import Emitter, Entry, Preparing, RuleKind, StatusRun, Tri, undecided
 
 if TYPE_CHECKING:
     from ..compiled import CompiledRule
@@ -58,6 +60,16 @@ class Documents(RuleKind):
                     )
             entries.append(entry if isinstance(entry, str) else tuple(entry.any_of))
         return {"documents": tuple(entries)}
+
+    def missing(self, p: Project, entry: Entry) -> list[str]:
+        miss = undecided(entry[0], p, entry)
+        lacking, st = entry[5], entry[1]
+        if lacking is None and st is S.unknown and "submitted_documents" not in miss:
+            miss.append("submitted_documents")
+        return miss
+
+    def message_values(self, extra: Any) -> Mapping[str, Any] | None:
+        return {"missing_documents": extra or []}
 
     def status(self, rule: CompiledRule, w: Tri, not_due: bool, run: StatusRun) -> Entry:
         submitted = run.p.submitted_documents

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..._vocab.project import Project
 from ..._vocab.verdict import Status
-from ._base import Emitter, Entry, RuleKind, StatusRun, Tri
+from ._base import Emitter, Entry, RuleKind, StatusRun, Tri, undecided
 
 if TYPE_CHECKING:
     from ..compiled import CompiledRule
@@ -24,6 +25,19 @@ class Obligation(RuleKind):
     required = frozenset({"requires"})
     optional = frozenset({"when", "stage", "limit"})
     main_key = "requires"
+
+    def missing(self, p: Project, entry: Entry) -> list[str]:
+        rule, st, w, m, _u, _extra = entry
+        if (
+            st is S.unknown
+            and rule.limit is not None
+            and w is True
+            and m is False
+            and getattr(p, rule.limit) is None
+        ):
+            # Only the time limit is open: the duty is unmet, but is it due yet?
+            return [rule.limit]
+        return undecided(rule, p, entry)
 
     def status(self, rule: CompiledRule, w: Tri, not_due: bool, run: StatusRun) -> Entry:
         r = run.main(rule)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..._vocab.project import Project
 from ..._vocab.verdict import Status
-from ._base import Emitter, Entry, RuleKind, StatusRun, Tri
+from ._base import Emitter, Entry, RuleKind, StatusRun, Tri, undecided
 
 if TYPE_CHECKING:
     from ..compiled import CompiledRule
@@ -29,6 +30,14 @@ class Prohibition(RuleKind):
         if status is S.violated:
             return 3
         return 1 if status is S.unknown else 0
+
+    def missing(self, p: Project, entry: Entry) -> list[str]:
+        rule, st, _w, _m, u, _extra = entry
+        if st is S.violated and u is None:
+            # The facts that would establish the exception (and lift the prohibition).
+            assert rule.unless_missing is not None  # u is unknown: there is an unless
+            return rule.unless_missing(p)
+        return undecided(rule, p, entry)
 
     def status(self, rule: CompiledRule, w: Tri, not_due: bool, run: StatusRun) -> Entry:
         m = run.main(rule)

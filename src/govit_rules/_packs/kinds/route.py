@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..._lang.conditions import _suggest as suggest
+from ..._vocab.project import Project
 from ..._vocab.verdict import Status
 from ._base import Emitter, Entry, Preparing, RuleKind, StatusRun, Tri
 
@@ -47,6 +48,10 @@ class Route(RuleKind):
             "route": spec.route,
             "steps": tuple((s.authority, s.action) for s in spec.steps or ()),
         }
+
+    def missing(self, p: Project, entry: Entry) -> list[str]:
+        rule, st = entry[0], entry[1]
+        return rule.when_missing(p) if st is S.unknown else []
 
     def status(self, rule: CompiledRule, w: Tri, not_due: bool, run: StatusRun) -> Entry:
         if w is True:

@@ -7,7 +7,9 @@ when the text carries them back in, ``despite_scope``).
 
 from __future__ import annotations
 
-from ._base import RuleKind
+from ..._vocab.project import Project
+from ..._vocab.verdict import Status
+from ._base import Entry, RuleKind
 
 __all__ = ["SCOPE"]
 
@@ -17,6 +19,10 @@ class Scope(RuleKind):
     required = frozenset({"in_scope_if"})
     main_key = "in_scope_if"
     checked = False
+
+    def missing(self, p: Project, entry: Entry) -> list[str]:
+        rule, st = entry[0], entry[1]
+        return rule.main_missing(p) if st is Status.unknown else []
 
 
 SCOPE = Scope()
