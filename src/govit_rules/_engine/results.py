@@ -97,10 +97,10 @@ def _plain(v: Any) -> Any:
 
 def route_of(pack: CompiledPack, rule: CompiledRule) -> RouteResult:
     """The route a rule prescribes; it never depends on the project, so it is built once."""
-    cache = pack.engine_cache
+    cache = pack.engine_cache.routes
     cached = cache.get(rule.id)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     steps = []
     final = None
     for authority, action in rule.steps:

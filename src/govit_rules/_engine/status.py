@@ -160,10 +160,10 @@ def status_loop(
 
 def fused_for(pack: CompiledPack) -> StatusFunction:
     """The pack's fused status function over its checked rules, generated on first use."""
-    cache = pack.engine_cache
-    fn: StatusFunction | None = cache.get("_fused")
+    memo = pack.engine_cache
+    fn = memo.fused
     if fn is None:
-        fn = cache["_fused"] = build_status_function(
+        fn = memo.fused = build_status_function(
             pack.checked_rules,
             exemptable=frozenset(t for r in pack.exemption_rules for t in r.exempts),
             lacking=lacking_documents,

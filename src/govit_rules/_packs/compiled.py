@@ -20,16 +20,16 @@ from .._lang.conditions import Cond
 from .._law.calendar import WorkdayCalendar
 from .._law.citation import Citation
 from .._vocab.project import Project, Stage
-from .._vocab.verdict import CitationRef, InterpretationUsed, PackInfo, Text
+from .._vocab.verdict import CitationRef, InterpretationUsed, PackInfo, RouteResult, Text
 from .kinds import RuleKind
 from .kinds.deadline import DeadlineSpec
 from .schema import PackFile
 from .template import MessageTemplate
 
 if TYPE_CHECKING:
-    from .._vocab.verdict import RouteResult, Verdict
+    from .._vocab.verdict import Verdict
 
-__all__ = ["ArticleInfo", "CompiledPack", "CompiledRule", "FixedParts"]
+__all__ = ["ArticleInfo", "CompiledPack", "CompiledRule", "EngineMemo", "FixedParts"]
 
 # A compiled condition: the project in, true, false or None (unknown) out.
 CondFn = Callable[[Project], "bool | None"]
@@ -117,6 +117,15 @@ class FixedParts(NamedTuple):
     stage: str | None
 
 
+@dataclass(eq=False)
+class EngineMemo:
+    """What the engines build once per pack on first use, never depending on a project."""
+
+    routes: dict[str, RouteResult] = field(default_factory=dict)  # by route rule id
+    # The fused status function (see _engine/fused.py).
+    fused: Callable[..., tuple[bool, bool, bool]] | None = None
+
+
 # A rule's message when it has no placeholders (else None), and the names it shows.
 StaticMessage = tuple[Text | None, frozenset[str]]
 
@@ -157,9 +166,8 @@ class CompiledPack:
     anchor_stage: Mapping[str, Stage] = field(default_factory=dict)
     fact_zh: Mapping[str, str] = field(default_factory=dict)
     calendar_name: str = ""
-    # The engines' memo, filled on first use: results that never depend on the project
-    # (each route rule's RouteResult) and the fused status function.
-    engine_cache: dict[str, Any] = field(default_factory=dict)
+    # The engines' memo, filled on first use (the one part of a compiled pack that changes).
+    engine_cache: EngineMemo = field(default_factory=EngineMemo)
 
     @property
     def jurisdiction(self) -> str:
