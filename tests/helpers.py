@@ -1,4 +1,4 @@
-"""What several test modules share: where the mini fixture pack is, and running the CLI."""
+"""What several test modules share: the fixture packs, a features project, running the CLI."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +18,15 @@ PLAIN_PROJECT: dict[str, object] = {
     "unit_level": "own_level",
     "funding_sources": ["local_budget"],
     "is_secret": False,
+}
+FEATURES = ROOT / "tests" / "fixtures" / "features"
+# The date and the project the features pack's tests start from.
+FEATURES_AS_OF = date(2026, 6, 1)
+FEATURES_BASE = {
+    "funding_sources": ["local_budget"],
+    "total_investment": 100,
+    "delivery_mode": "self_build",
+    "approved_on": "2026-01-05",
 }
 
 

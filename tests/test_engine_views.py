@@ -14,7 +14,7 @@ from typing import Any
 from govit_rules import load_pack
 from govit_rules._engine.compare import compare_rows
 from govit_rules._engine.evaluate import evaluate_pack
-from govit_rules._engine.explain import explain_rule, explain_tree, what_would_change
+from govit_rules._engine.explain_view import explain_rule, explain_tree, what_would_change
 from govit_rules._io.project_files import validate_project
 from govit_rules._lang.nodes import (
     All,

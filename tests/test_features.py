@@ -10,16 +10,11 @@ from pathlib import Path
 import pytest
 
 from govit_rules import PackError, Status, evaluate, load_pack
-from govit_rules._engine.evaluate import _status_loop
+from govit_rules._engine.status import status_loop
+from helpers import FEATURES, FEATURES_AS_OF, FEATURES_BASE
 
-FEATURES = Path(__file__).parent / "fixtures" / "features"
-AS_OF = date(2026, 6, 1)
-BASE = {
-    "funding_sources": ["local_budget"],
-    "total_investment": 100,
-    "delivery_mode": "self_build",
-    "approved_on": "2026-01-05",
-}
+AS_OF = FEATURES_AS_OF
+BASE = FEATURES_BASE
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +79,9 @@ def test_an_exemption_must_name_rules_of_the_pack(tmp_path: Path) -> None:
 
 def test_the_fused_status_function_agrees_with_the_rule_by_rule_loop(pack) -> None:  # type: ignore[no-untyped-def]
     from govit_rules import validate_project
-    from govit_rules._engine.evaluate import _Ctx, _exemptions, _fused_for
+    from govit_rules._engine.decider import COMPILED
+    from govit_rules._engine.results import Ctx
+    from govit_rules._engine.status import Run, exemptions, fused_for
 
     projects = [
         {**BASE, "total_investment": "49.99"},
@@ -102,19 +99,23 @@ def test_the_fused_status_function_agrees_with_the_rule_by_rule_loop(pack) -> No
             "acceptance_applied_on": "2026-04-01",
         },
     ]
-    fused = _fused_for(pack)
-    assert fused is not None
+    fused = fused_for(pack)
     for raw in projects:
         p = validate_project(raw)
         results = []
         for run in ("fused", "loop"):
-            ctx = _Ctx(pack, p, AS_OF)
+            ctx = Ctx(pack, p, AS_OF)
             entries: list = []
             na: list = []
-            ex, _ = _exemptions(pack, p, entries, na)
-            args = (p, None, ctx, entries, na, [], [], ex)
-            flags = fused(*args) if run == "fused" else _status_loop(pack._others, *args)
-            results.append((flags, [(r.id, st) for r, st, *_ in entries], na))
+            routes: list = []
+            deadlines: list = []
+            ex, _ = exemptions(pack, p, COMPILED, entries, na)
+            if run == "fused":
+                flags = fused(p, None, ctx, entries, na, routes, deadlines, ex)
+            else:
+                loop = Run(ctx, COMPILED, routes, deadlines)
+                flags = status_loop(pack.checked_rules, None, loop, entries, na, ex)
+            results.append((flags, [(r.id, st) for r, st, *_ in entries], na, routes, deadlines))
         assert results[0] == results[1]
 
 

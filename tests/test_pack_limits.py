@@ -246,7 +246,7 @@ def test_one_invalid_rule_keeps_the_rest_of_its_file_and_causes_no_uncovered_art
 
 
 def test_a_pack_file_above_the_size_limit_is_refused_before_it_is_read(lushan: Path) -> None:
-    from govit_rules._packs.loader import MAX_FILE_BYTES
+    from govit_rules._packs.loading import MAX_FILE_BYTES
 
     (lushan / "rules" / "huge.yaml").write_text("#" * (MAX_FILE_BYTES + 1), encoding="utf-8")
     problems = problems_of(lushan)

@@ -119,7 +119,7 @@ def explain(
     counterfactuals instead (docs/explain.md).
     """
     from .._engine.evaluate import evaluate_pack
-    from .._engine.explain import explain_rule
+    from .._engine.explain_view import explain_rule
     from .._law.citation import Citation
 
     if what_would_change and rule is not None and article is not None:
@@ -166,7 +166,7 @@ def _what_would_change(
     compiled: CompiledPack, p: Project, on: date | None, rules: set[str] | None, fmt: Fmt
 ) -> int:
     from .._engine.evaluate import evaluate_pack
-    from .._engine.explain import what_would_change
+    from .._engine.explain_view import what_would_change
     from .explain_render import print_counterfactuals
 
     changes = what_would_change(evaluate_pack(compiled, p, on), rules)

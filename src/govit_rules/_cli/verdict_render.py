@@ -1,7 +1,7 @@
 """Rendering verdicts for people: the ``check`` report, ``explain`` views and ``compare``.
 
 Owns the Rich text of a verdict (findings grouped by status, approval routes, deadlines,
-documents, missing facts), of the explanation views built by ``_engine/explain.py`` and of
+documents, missing facts), of the explanation views built by ``_engine/explain_view.py`` and of
 the rows built by ``_engine/compare.py``. Nothing here decides anything.
 """
 

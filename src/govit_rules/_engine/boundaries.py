@@ -160,7 +160,7 @@ def threshold_side(t: Test, shown: str | None = None) -> Text:
 
 def cites_of(pack: CompiledPack, rule: CompiledRule) -> list[CitationRef]:
     """The rule's own citation and its also_cite, as verdicts show them."""
-    ref, also = pack._refs[rule.id][:2]
+    ref, also = pack.fixed[rule.id][:2]
     return [ref, *also]
 
 

@@ -324,7 +324,7 @@ class _Session:
         calendar: Text | None,
     ) -> Text:
         """The counterfactual in words, zh (with the facts' Chinese names) and en."""
-        labels = self.pack._fact_zh
+        labels = self.pack.fact_zh
         what = "; ".join(f"{c.fact} {_show(c.before)} → {_show(c.after)}" for c in changes)
         what_zh = "；".join(
             f"{labels.get(c.fact, c.fact)} {_show(c.before)} → {_show(c.after)}" for c in changes
@@ -376,7 +376,7 @@ class _Session:
             answers=out,
             cites=cites,
             reason=Text(
-                zh=f"{self.pack._fact_zh.get(fact, fact)}（{fact}）未提供；各取值的结果：{shown}",
+                zh=f"{self.pack.fact_zh.get(fact, fact)}（{fact}）未提供；各取值的结果：{shown}",
                 en=f"{fact} is not given; each value would decide {name}: {shown}",
             ),
         )

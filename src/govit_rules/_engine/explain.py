@@ -1,169 +1,228 @@
-"""Explanations of a verdict as plain data: condition trees with every node's result.
+"""A verdict's explanations, built from its entries when first read.
 
-Owns what ``govit-rules explain`` says about a rule (:func:`explain_rule`: its conditions
-as trees whose every node carries its three-valued result for the project, each leaf with
-the fact's value and the threshold, then the rule's status, message and missing facts) and
-the nearest changes that would change a verdict (:func:`what_would_change`). The CLI and
-any other front end only render this data.
+Owns what explains a decided verdict: its findings with their messages, the missing facts
+that would decide what is unknown, the required documents, the interpretation notes and
+the alternative readings that would decide otherwise; which facts leave a rule open is its
+kind's (:meth:`~govit_rules._packs.kinds.RuleKind.missing`). None of it is computed until
+the verdict is read for it (see :class:`Explain`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
-from .._lang.interpreter import interpret
-from .._lang.nodes import All, AnyOf, Cond, FactRef, Known, Not, Test, TrueCond
-from .._lang.text import describe_test
-from .._packs.loader import MAIN_KEY
-from .counterfactual import show_value
+from .._packs.compiled import CompiledPack, CompiledRule
+from .._packs.kinds import Entry
+from .._vocab.compact import finding_row
+from .._vocab.verdict import (
+    AlternativeReading,
+    CitationRef,
+    DeadlineResult,
+    Finding,
+    InterpretationUsed,
+    MissingFact,
+    ReadingResult,
+    RequiredDocument,
+    Status,
+    Text,
+)
+from .decider import COMPILED
+from .results import Ctx, make
+from .status import Run, status_loop
 
-if TYPE_CHECKING:
-    from .._packs.loader import CompiledRule
-    from .._vocab.project import Project
-    from .._vocab.verdict import Verdict
-    from .counterfactual import Counterfactual
+__all__ = ["Explain", "readings"]
 
-__all__ = ["Changes", "explain_rule", "explain_tree", "what_would_change"]
+S = Status
 
 
-def _tri(value: bool | None) -> str:
-    return "unknown" if value is None else ("true" if value else "false")
+def _required_document(
+    pack: CompiledPack,
+    rule_id: str,
+    ref: CitationRef,
+    d: str | tuple[str, ...],
+    submitted: frozenset[str] | None,
+) -> RequiredDocument:
+    if isinstance(d, str):
+        zh, en = pack.documents[d]
+        return make(
+            RequiredDocument,
+            id=d,
+            zh=zh,
+            en=en,
+            rule_id=rule_id,
+            citation=ref,
+            submitted=None if submitted is None else d in submitted,
+            alternatives=[],
+        )
+    # One requirement that any of several documents meets ("A或者B").
+    return make(
+        RequiredDocument,
+        id=d[0],
+        zh="或".join(pack.documents[x][0] for x in d),
+        en=" or ".join(pack.documents[x][1] for x in d),
+        rule_id=rule_id,
+        citation=ref,
+        submitted=None if submitted is None else not submitted.isdisjoint(d),
+        alternatives=list(d),
+    )
 
 
-def _leaf_view(cond: Test | Known, p: Project) -> dict[str, Any]:
-    value = getattr(p, cond.fact)
-    node: dict[str, Any] = {
-        "node": "test",
-        "test": describe_test(cond),
-        "fact": cond.fact,
-        "value": show_value(value) if value is not None else None,
-        "result": _tri(interpret(cond, p)),
-    }
-    if isinstance(cond, Known):
-        node["op"] = "known"
-        node["threshold"] = "given" if cond.expected else "not given"
-    else:
-        node["op"] = cond.op
-        rhs = cond.value
-        if isinstance(rhs, FactRef):
-            other = getattr(p, rhs.fact)
-            scale = f"{rhs.times} × " if rhs.times is not None else ""
-            node["threshold"] = f"{scale}{rhs.fact} (= {show_value(other)})"
+def readings(ctx: Ctx, entries: list[Entry]) -> list[AlternativeReading]:
+    """Rules whose other plausible reading decides otherwise for this project."""
+    out: list[AlternativeReading] = []
+    # The alternative is evaluated on a context of its own: its warnings are not the
+    # verdict's (the verdict follows the pack's reading).
+    scratch = Ctx(ctx.pack, ctx.p, ctx.as_of)
+    stage_rank = ctx.p.stage.rank if ctx.p.stage is not None else None
+    for rule, st, _w, _m, _u, extra in entries:
+        alt = rule.alternative
+        if alt is None:
+            continue
+        alt_entries: list[Entry] = []
+        # An alternative reading is not in the engines' programs: the compiled functions
+        # decide it, whichever engine decided the verdict.
+        if not alt.kind_def.checked:
+            v = alt.main_fn(ctx.p)
+            scope_st = S.satisfied if v is True else S.out_of_scope if v is False else S.unknown
+            alt_entries.append((alt, scope_st, True, v, False, None))
         else:
-            node["threshold"] = show_value(rhs)
-    return node
-
-
-def explain_tree(cond: Cond, p: Project) -> dict[str, Any]:
-    """A condition tree with every node's three-valued result for one project."""
-    if isinstance(cond, TrueCond):
-        return {"node": "always", "result": "true"}
-    if isinstance(cond, Test | Known):
-        return _leaf_view(cond, p)
-    if isinstance(cond, Not):
-        return {
-            "node": "not",
-            "result": _tri(interpret(cond, p)),
-            "parts": [explain_tree(cond.part, p)],
-        }
-    if isinstance(cond, All | AnyOf):
-        return {
-            "node": "all" if isinstance(cond, All) else "any",
-            "result": _tri(interpret(cond, p)),
-            "parts": [explain_tree(part, p) for part in cond.parts],
-        }
-    raise TypeError(cond)  # pragma: no cover
-
-
-def explain_rule(rule: CompiledRule, p: Project, verdict: Verdict) -> dict[str, Any]:
-    """Everything ``explain`` says about one rule, as plain data."""
-    trees = [("when", rule.when)]
-    if rule.kind in MAIN_KEY:
-        trees.append((MAIN_KEY[rule.kind], rule.main))
-    if rule.unless is not None:
-        trees.append(("unless", rule.unless))
-    status = None
-    missing: list[str] = []
-    message = None
-    extra: dict[str, Any] = {}
-    for f in verdict.findings:
-        if f.rule_id == rule.id:
-            status, missing, message = f.status.value, list(f.missing_facts), f.message
-    for d in verdict.deadlines:
-        if d.rule_id == rule.id:
-            status, missing, message = d.status.value, list(d.missing_facts), d.message
-            extra["deadline"] = {
-                "anchor": d.anchor,
-                "anchor_date": d.anchor_date,
-                "period": d.period,
-                "due": d.due,
-                "earliest": d.earliest,
-                "latest": d.latest,
-                "done": d.done,
-                "done_date": d.done_date,
-                "provisional": d.provisional,
-                "calendar": d.calendar,
-            }
-    if status is None and rule.id in getattr(verdict, "not_applicable", []):
-        status = "not_applicable"
-    if (
-        status is None
-        and verdict.in_force
-        and verdict.applies is not False
-        and interpret(rule.when, p) is False
-    ):
-        status = "not_applicable"  # the verdict may leave such findings out
-    if rule.kind == "route":
-        extra["steps"] = [{"authority": a, "action": act} for a, act in rule.steps]
-    if rule.kind == "documents":
-        submitted = p.submitted_documents
-        extra["documents"] = {
-            ("|".join(d) if isinstance(d, tuple) else d): (
-                None
-                if submitted is None
-                else (not submitted.isdisjoint(d) if isinstance(d, tuple) else d in submitted)
+            status_loop((alt,), stage_rank, Run(scratch, COMPILED, [], []), alt_entries, [])
+        chosen = _reading(st, extra)
+        if alt_entries:
+            other = _reading(alt_entries[0][1], alt_entries[0][5])
+        else:
+            other = make(
+                ReadingResult, status=S.not_applicable, due=None, earliest=None, latest=None
             )
-            for d in rule.documents
-        }
-    return {
-        "rule": rule.id,
-        "kind": rule.kind,
-        "citation": {"zh": rule.citation.zh(), "en": rule.citation.en()},
-        "source": rule.source,
-        "conditions": [{"name": n, "tree": explain_tree(t, p)} for n, t in trees],
-        "status": status,
-        "evaluated": status is not None,
-        "message": message.model_dump() if message is not None else None,
-        "missing_facts": missing,
-        "interpretation": {"zh": rule.interpretation[0], "en": rule.interpretation[1]}
-        if rule.interpretation
-        else None,
-        **extra,
-    }
+        if other != chosen:
+            note = rule.alternative_note or ("", "")
+            out.append(
+                make(
+                    AlternativeReading,
+                    rule_id=rule.id,
+                    citation=ctx.refs[rule.id][0],
+                    note=make(Text, zh=note[0], en=note[1]),
+                    chosen=chosen,
+                    alternative=other,
+                )
+            )
+    return out
 
 
-@dataclass(frozen=True)
-class Changes:
-    """The verified nearest changes of a project's facts that would change its verdict."""
+def _reading(st: Status, extra: Any) -> ReadingResult:
+    if isinstance(extra, DeadlineResult):
+        return make(
+            ReadingResult, status=st, due=extra.due, earliest=extra.earliest, latest=extra.latest
+        )
+    return make(ReadingResult, status=st, due=None, earliest=None, latest=None)
 
-    pack: str
-    as_of: date
-    outcome: str
-    counterfactuals: list[Counterfactual]
 
-    def as_dict(self) -> dict[str, Any]:
+class Explain:
+    """Builds a verdict's explanatory parts from its entries, on first read.
+
+    Building twice (two threads reading one verdict at once) gives equal results; each
+    build works on its own lists and publishes them with one assignment.
+    """
+
+    __slots__ = ("built", "ctx", "entries", "rows")
+
+    def __init__(self, ctx: Ctx, entries: list[Entry]) -> None:
+        self.ctx = ctx
+        self.entries = entries
+        self.built: dict[str, Any] | None = None
+        self.rows: list[tuple[CompiledRule, Status, list[str], Any]] | None = None
+
+    def __call__(self, name: str) -> Any:
+        built = self.built
+        if built is None:
+            built = self.built = self._build()
+        if name == "findings":
+            return self._findings(built["_rows"])
+        return built[name]
+
+    def compact_findings(self) -> list[dict[str, Any]]:
+        """The findings as compact rows (no messages): see :mod:`govit_rules._vocab.compact`."""
+        built = self.built
+        if built is None:
+            built = self.built = self._build()
+        facts = self.ctx.p.__dict__
+        return [
+            finding_row(rule.id, st.value, miss, {f: facts[f] for f in rule.facts})
+            for rule, st, miss, _extra in built["_rows"]
+        ]
+
+    def _findings(self, rows: list[tuple[CompiledRule, Status, list[str], Any]]) -> list[Finding]:
+        ctx = self.ctx
+        out = []
+        for rule, st, miss, extra in rows:
+            out.append(_finding(ctx, rule, st, miss, rule.kind_def.message_values(extra)))
+        return out
+
+    def _build(self) -> dict[str, Any]:
+        ctx, p, pack = self.ctx, self.ctx.p, self.ctx.pack
+        rows: list[tuple[CompiledRule, Status, list[str], Any]] = []
+        documents: list[RequiredDocument] = []
+        notes: list[InterpretationUsed] = []
+        missing: dict[str, list[str]] = {}
+
+        def add_missing(rule: CompiledRule, facts: list[str]) -> None:
+            for f in facts:
+                lst = missing.setdefault(f, [])
+                if rule.id not in lst:
+                    lst.append(rule.id)
+
+        for entry in self.entries:
+            rule, st, w, _m, _u, extra = entry
+            used = ctx.refs[rule.id][3]
+            if used is not None:
+                notes.append(used)
+            kind = rule.kind_def
+            miss = kind.missing(p, entry)
+            add_missing(rule, miss)
+            if not kind.finding:
+                continue
+            if rule.documents and w is True:
+                submitted = p.submitted_documents
+                ref = ctx.refs[rule.id][0]
+                for d in rule.documents:
+                    documents.append(_required_document(pack, rule.id, ref, d, submitted))
+            rows.append((rule, st, miss, extra))
+        zh_labels = pack.fact_zh
         return {
-            "pack": self.pack,
-            "as_of": self.as_of,
-            "outcome": self.outcome,
-            "counterfactuals": [cf.model_dump(mode="json") for cf in self.counterfactuals],
+            "readings": readings(ctx, self.entries),
+            "_rows": rows,
+            "required_documents": documents,
+            "interpretations": notes,
+            "missing_facts": [
+                make(MissingFact, fact=f, zh=zh_labels.get(f, f), rules=rules)
+                for f, rules in missing.items()
+            ],
         }
 
 
-def what_would_change(verdict: Verdict, rules: set[str] | None = None) -> Changes:
-    """The counterfactuals of ``verdict`` (of the rules named, or of every rule)."""
-    return Changes(
-        verdict.pack.id, verdict.as_of, verdict.outcome.value, verdict.counterfactuals(rules)
+def _finding(
+    ctx: Ctx,
+    rule: CompiledRule,
+    st: Status,
+    missing: list[str],
+    extra: Mapping[str, Any] | None = None,
+) -> Finding:
+    ref, also, interp, _used, thresholds, stage = ctx.refs[rule.id]
+    facts = ctx.p.__dict__
+    return make(
+        Finding,
+        rule_id=rule.id,
+        kind=rule.kind,
+        status=st,
+        citation=ref,
+        also_cites=also,
+        message=ctx.render(rule, st, extra),
+        # Set-valued facts as sorted lists: the same verdict gives the same bytes in every
+        # process, whatever the string hash seed (and JSON needs no serializer per finding).
+        facts={f: sorted(v) if isinstance(v := facts[f], frozenset) else v for f in rule.facts},
+        thresholds=thresholds,
+        missing_facts=missing,
+        interpretation=interp,
+        stage=stage,
     )

@@ -1,9 +1,8 @@
 """The second engine: the same checked condition trees, matched by durable-rules (Rete).
 
-Owns the translation of condition trees (``_conditions``) into durable-rules rulesets, the
-JSON encoding of a project for that engine, the private durable-rules host and its lock,
-and :func:`evaluate_rete`, which returns the same :class:`~govit_rules.Verdict` as the
-compiled engine.
+Owns the durable-rules rulesets that decide a pack's condition trees, the private
+durable-rules host and its lock, the Rete decider and :func:`evaluate_rete`, which returns
+the same :class:`~govit_rules.Verdict` as the compiled engine.
 
 What is independent and what is shared
 --------------------------------------
@@ -13,10 +12,10 @@ when the condition is *true* under the three-valued (Kleene) semantics, and othe
 *false*; when none fires the condition is *unknown*. Neither the compiled functions nor
 :func:`~govit_rules._lang.conditions.interpret` are called to decide a condition (an absent
 ``when`` is the one constant: true by definition). The statuses, deadlines, outcome and
-verdict assembly are the evaluator's own (``evaluate_pack``), run on a shim of the pack
-whose condition functions return the values durable-rules decided. So a bug in condition
-compilation or matching shows up as a difference between the engines; a bug in status
-assembly or deadline arithmetic would show up in both (the pack tests catch those).
+verdict assembly are the evaluator's own (``evaluate_pack``), which asks a
+:class:`ReteDecider` holding the values durable-rules decided for the project. So a bug in
+condition compilation or matching shows up as a difference between the engines; a bug in
+status assembly or deadline arithmetic would show up in both (the pack tests catch those).
 
 Living within durable-rules 2.0.28 (each limit measured here, see ``docs/engines.md``):
 patterns are rewritten (logically equivalently) into alternatives of a shape its compiler
@@ -25,29 +24,8 @@ than its 64-entry alpha stack; every ruleset has a rule matching every project, 
 deleting the session of an unmatched fact crashes the engine; every session is deleted
 after use.
 
-The encoding (durable-rules speaks JSON and compares int64 and strings)
-----------------------------------------------------------------------
-* Absent facts are absent keys. A comparison with an absent key never matches in
-  durable-rules (pinned by a test), so a test on a missing fact matches neither the *true*
-  nor the *false* pattern: unknown. ``known`` tests use ``$ex``/``$nex``.
-* Money and percent (``Decimal``): a pack-wide scale ``S = 10**k`` is chosen so that every
-  decimal literal ``L`` of the pack is an integer ``n = L*S``. A fact ``x`` is sent as two
-  int64 values, ``floor(x*S)`` and ``ceil(x*S)``, clamped just beyond the largest literal.
-  Then ``x >= L`` iff ``floor(x*S) >= n``, ``x > L`` iff ``ceil(x*S) > n``, ``x <= L`` iff
-  ``ceil(x*S) <= n``, ``x < L`` iff ``floor(x*S) < n``, and ``x == L`` iff both equal
-  ``n`` - exact for any number of decimal places in the project, with no float anywhere.
-* Fact-to-fact comparisons (``{at_most: {fact: b, times: "0.10"}}``): ``times = T/D`` with
-  integers ``T, D``; both facts are sent scaled by ``10**P`` (``P``: the decimal places the
-  project's own amounts need), ``a`` also multiplied by ``D``, and durable-rules compares
-  ``a*10**P*D`` with ``b*10**P * T`` in int64 arithmetic. An amount too precise or too
-  large for int64 raises :class:`ReteEncodingError` rather than being rounded.
-* Integers as integers, dates as ordinal integers, enums as their string values, strings as
-  strings, booleans as JSON booleans.
-* Sets: durable-rules cannot say "none of these items" on a list (see
-  ``docs/engines.md``), so a set fact is sent as its size (the key that says it is known)
-  plus one 0/1 field per member that some condition of the pack mentions;
-  ``contains_any`` is then an ``$or`` of ``== 1`` tests, ``contains_none`` an ``$and`` of
-  ``== 0`` tests, and so on.
+The JSON encoding of a project and the translation of conditions into patterns are in
+:mod:`govit_rules._engine.rete_patterns`.
 
 Threading: durable-rules has one C engine whose host is not documented as thread-safe. This
 module keeps a private host (a subclass that does not start durable-rules' two background
@@ -61,34 +39,30 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import itertools
-import json
-import math
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
-from decimal import Decimal
-from enum import Enum
+from types import MappingProxyType
 from typing import Any
 
 from .._lang.conditions import (
-    NUMERIC_OPS,
-    All,
-    AnyOf,
     Cond,
-    FactRef,
-    FactType,
-    Known,
-    Not,
-    Test,
     TrueCond,
-    fact_types,
-    tests_of,
 )
-from .._packs.loader import CompiledPack
+from .._packs.compiled import CompiledPack, CompiledRule
 from .._vocab.project import Project
 from .._vocab.verdict import Verdict
 from ..errors import ReteEncodingError, ReteUnavailableError
+from .decider import COMPILED
 from .evaluate import evaluate_pack, validate_project
+from .rete_patterns import (
+    MARK,
+    MAX_TESTS_PER_RULESET,
+    Expr,
+    Translator,
+    alternatives,
+    build_encoding,
+)
 
 __all__ = [
     "ConditionProgram",
@@ -101,16 +75,11 @@ __all__ = [
 ]
 
 Tri = bool | None
-Expr = dict[str, Any]
 
 _INSTALL_HINT = (
     "the Rete engine needs durable-rules: install govit-rules[rete]; "
     "durable-rules does not support Python 3.13"
 )
-_INT64 = 2**63 - 1
-# The JSON key every project fact carries, so that no durable rule is made only of
-# negations (such a rule fires its action endlessly in durable-rules 2.0.28).
-_MARK = "govit__project"
 
 
 def _durable_engine() -> Any:
@@ -158,396 +127,6 @@ def _host() -> Any:
     return _HOST
 
 
-# --- numbers ----------------------------------------------------------------------------------
-
-
-def _places(d: Decimal) -> int:
-    exp = d.normalize().as_tuple().exponent
-    return max(0, -exp) if isinstance(exp, int) else 0
-
-
-def _scaled(d: Decimal, places: int) -> Decimal:
-    return d.scaleb(places)
-
-
-# --- the encoder --------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class _Encoding:
-    """How the facts that a set of conditions reads are put into one JSON fact."""
-
-    types: Mapping[str, FactType]
-    facts: tuple[str, ...]  # every fact read, in a fixed order
-    scale: int  # k: money literals are integers at 10**k
-    bound: int  # floor/ceil values are clamped to [-bound, bound]
-    members: Mapping[str, tuple[Any, ...]]  # set fact -> members some condition mentions
-    refs: Mapping[str, tuple[int, ...]]  # numeric fact -> multipliers D it is compared with
-    max_times: int  # the largest multiplier T on a referenced fact
-
-    def member_key(self, fact: str, member: Any) -> str:
-        return f"{fact}__m{self.members[fact].index(member)}"
-
-    def encode(self, p: Project, sid: str) -> dict[str, Any]:
-        out: dict[str, Any] = {"sid": sid, _MARK: 1}
-        ref_values: dict[str, Decimal] = {}
-        for fact in self.facts:
-            v = getattr(p, fact)
-            if v is None:
-                continue
-            kind = self.types[fact].kind
-            if kind == "number":
-                x = _scaled(Decimal(v), self.scale)
-                out[fact] = 1
-                out[f"{fact}__lo"] = max(-self.bound, min(self.bound, math.floor(x)))
-                out[f"{fact}__hi"] = max(-self.bound, min(self.bound, math.ceil(x)))
-            elif kind == "integer":
-                out[fact] = _int64(int(v), fact)
-            elif kind == "bool":
-                out[fact] = bool(v)
-            elif kind == "date":
-                out[fact] = v.toordinal()
-            elif kind == "enum":
-                out[fact] = v.value
-            elif kind == "set":
-                out[fact] = len(v)
-                for i, member in enumerate(self.members.get(fact, ())):
-                    out[f"{fact}__m{i}"] = 1 if member in v else 0
-            else:
-                out[fact] = str(v)
-            if fact in self.refs:
-                ref_values[fact] = Decimal(v)
-        if ref_values:
-            # One project-wide scale: a fact-to-fact comparison is invariant under it.
-            places = max(_places(v) for v in ref_values.values())
-            for fact, value in ref_values.items():
-                base = _scaled(value, places)
-                if base != base.to_integral_value():  # pragma: no cover - places covers it
-                    raise ReteEncodingError(f"{fact}={value} is not exact at 10**{places}")
-                for mult in self.refs[fact]:
-                    scaled = int(base) * mult
-                    # The other side is multiplied by up to max_times inside durable-rules.
-                    if abs(scaled) * max(1, self.max_times) > _INT64:
-                        raise ReteEncodingError(
-                            f"{fact}={value} needs {places} decimal places; scaled it exceeds "
-                            "durable-rules' 64-bit integers (the compiled engine has no limit)"
-                        )
-                    out[f"{fact}__x{mult}"] = scaled
-        return out
-
-
-def _int64(v: int, fact: str) -> int:
-    if abs(v) > _INT64:
-        raise ReteEncodingError(f"{fact}={v} exceeds durable-rules' 64-bit integers")
-    return v
-
-
-def _literal_places(conds: Iterable[Cond], types: Mapping[str, FactType]) -> int:
-    places = 0
-    for cond in conds:
-        for t in tests_of(cond):
-            if types[t.fact].kind != "number" or isinstance(t.value, FactRef):
-                continue
-            values = t.value if isinstance(t.value, frozenset) else (t.value,)
-            for v in values:
-                places = max(places, _places(Decimal(v)))
-    return places
-
-
-def _build_encoding(conds: Sequence[Cond]) -> _Encoding:
-    types = fact_types()
-    facts: list[str] = []
-    members: dict[str, list[Any]] = {}
-    refs: dict[str, set[int]] = {}
-    max_times = 1
-    scale = _literal_places(conds, types)
-    biggest = 0
-
-    def walk(c: Cond) -> None:
-        nonlocal max_times, biggest
-        if isinstance(c, Known):
-            if c.fact not in facts:
-                facts.append(c.fact)
-        elif isinstance(c, Test):
-            for f in (c.fact, *([c.value.fact] if isinstance(c.value, FactRef) else [])):
-                if f not in facts:
-                    facts.append(f)
-            kind = types[c.fact].kind
-            if isinstance(c.value, FactRef):
-                if kind in ("number", "integer"):
-                    t, d = _ratio(c.value.times)
-                    refs.setdefault(c.fact, set()).add(d)
-                    refs.setdefault(c.value.fact, set()).add(1)
-                    max_times = max(max_times, abs(t))
-            elif kind == "set":
-                lst = members.setdefault(c.fact, [])
-                for m in sorted(c.value, key=str) if isinstance(c.value, frozenset) else [c.value]:
-                    if m not in lst:
-                        lst.append(m)
-            elif kind == "number":
-                values = c.value if isinstance(c.value, frozenset) else (c.value,)
-                for v in values:
-                    biggest = max(biggest, abs(int(_scaled(Decimal(v), scale))))
-        elif isinstance(c, Not):
-            walk(c.part)
-        elif isinstance(c, All | AnyOf):
-            for part in c.parts:
-                walk(part)
-
-    for cond in conds:
-        walk(cond)
-    if biggest + 1 > _INT64:
-        raise ReteEncodingError("a money literal exceeds durable-rules' 64-bit integers")
-    return _Encoding(
-        types=types,
-        facts=tuple(facts),
-        scale=scale,
-        bound=biggest + 1,
-        members={k: tuple(v) for k, v in members.items()},
-        refs={k: tuple(sorted(v)) for k, v in refs.items()},
-        max_times=max_times,
-    )
-
-
-def _ratio(times: Decimal | None) -> tuple[int, int]:
-    """``times`` as integers ``(T, D)`` with ``times == T / D`` and ``D`` a power of ten."""
-    if times is None:
-        return 1, 1
-    places = _places(times)
-    return int(_scaled(times, places)), 10**places
-
-
-# --- conditions to durable-rules patterns ---------------------------------------------------
-
-
-def _and(parts: list[Expr]) -> Expr:
-    return parts[0] if len(parts) == 1 else {"$and": parts}
-
-
-def _or(parts: list[Expr]) -> Expr:
-    return parts[0] if len(parts) == 1 else {"$or": parts}
-
-
-def _every(parts: list[Expr | None]) -> Expr | None:
-    """All patterns hold (``None``: one of them never can, so neither can this)."""
-    if any(p is None for p in parts):
-        return None
-    return _and([p for p in parts if p is not None])
-
-
-def _some(parts: list[Expr | None]) -> Expr | None:
-    """One of the patterns holds (``None`` when none ever can)."""
-    live = [p for p in parts if p is not None]
-    return _or(live) if live else None
-
-
-def _ex(fact: str) -> Expr:
-    return {"$ex": {fact: 1}}
-
-
-_NEGATE = {"$gte": "$lt", "$gt": "$lte", "$lte": "$gt", "$lt": "$gte"}
-_CMP = {"at_least": "$gte", "above": "$gt", "at_most": "$lte", "below": "$lt"}
-_CMP.update({"on_or_after": "$gte", "after": "$gt", "on_or_before": "$lte", "before": "$lt"})
-
-
-def _cmp(op: str, key: str, value: Any) -> Expr:
-    return {key: value} if op == "$eq" else {op: {key: value}}
-
-
-class _Translator:
-    """Patterns for 'this condition is true' and 'this condition is false'.
-
-    ``None`` stands for a pattern that can never hold (e.g. *false* of ``TrueCond``), so
-    no durable rule is emitted for it.
-    """
-
-    def __init__(self, enc: _Encoding) -> None:
-        self.enc = enc
-
-    def true(self, c: Cond) -> Expr | None:
-        return self._tri(c)[0]
-
-    def false(self, c: Cond) -> Expr | None:
-        return self._tri(c)[1]
-
-    def _tri(self, c: Cond) -> tuple[Expr | None, Expr | None]:
-        if isinstance(c, TrueCond):
-            return {_MARK: 1}, None
-        if isinstance(c, Known):
-            given, absent = _ex(c.fact), {"$nex": {c.fact: 1}}
-            return (given, absent) if c.expected else (absent, given)
-        if isinstance(c, Test):
-            return self._test(c)
-        if isinstance(c, Not):
-            t, f = self._tri(c.part)
-            return f, t
-        if isinstance(c, All | AnyOf):
-            pairs = [self._tri(p) for p in c.parts]
-            trues = [t for t, _ in pairs]
-            falses = [f for _, f in pairs]
-            if isinstance(c, All):
-                # true when every part is true; false as soon as one part is false
-                return _every(trues), _some(falses)
-            # any: true as soon as one part is true; false when every part is false
-            return _some(trues), _every(falses)
-        raise TypeError(f"not a condition: {c!r}")  # pragma: no cover
-
-    def _test(self, t: Test) -> tuple[Expr, Expr]:
-        enc = self.enc
-        kind = enc.types[t.fact].kind
-        op = t.op
-        if isinstance(t.value, FactRef):
-            ref = t.value
-            # Arithmetic on an absent operand is not pinned down by durable-rules: guard it.
-            guard = [_ex(t.fact), _ex(ref.fact)]
-            if kind in ("number", "integer"):
-                tt, d = _ratio(ref.times)
-                left = f"{t.fact}__x{d}"
-                right: Any = {"$mul": {"$l": {"$m": f"{ref.fact}__x1"}, "$r": tt}}
-            else:
-                left, right = t.fact, {"$m": ref.fact}
-            sym = _CMP.get(op) or {"eq": "$eq", "ne": "$neq"}.get(op)
-            if sym is None:  # the parser admits only comparisons and eq/ne with a fact
-                raise NotImplementedError(f"the Rete engine cannot compare facts with {op!r}")
-            neg = _NEGATE.get(sym) or ("$neq" if sym == "$eq" else "$eq")
-            return _and([*guard, _cmp(sym, left, right)]), _and([*guard, _cmp(neg, left, right)])
-        # No `$ex` guard on plain tests: a comparison with an absent key never matches in
-        # durable-rules (pinned by test_rete.py), so a test on a missing fact is neither
-        # true nor false. Leaving the guard out keeps `$or`s of tests flat (see _alternatives).
-        if kind == "number":
-            return self._money(t)
-        if kind == "set":
-            return self._set(t)
-        return self._plain(t, kind)
-
-    @staticmethod
-    def _value(v: Any, kind: str) -> Any:
-        if kind == "date":
-            assert isinstance(v, date)
-            return v.toordinal()
-        if isinstance(v, Enum):
-            return v.value
-        return v
-
-    def _plain(self, t: Test, kind: str) -> tuple[Expr, Expr]:
-        key, op = t.fact, t.op
-        if op in _CMP:
-            sym = _CMP[op]
-            v = self._value(t.value, kind)
-            return _cmp(sym, key, v), _cmp(_NEGATE[sym], key, v)
-        values = (
-            sorted((self._value(v, kind) for v in t.value), key=repr)
-            if op in ("in", "not_in")
-            else [self._value(t.value, kind)]
-        )
-        eq = _or([{key: v} for v in values])
-        ne = _and([{"$neq": {key: v}} for v in values])
-        return (eq, ne) if op in ("eq", "in") else (ne, eq)
-
-    def _money(self, t: Test) -> tuple[Expr, Expr]:
-        lo, hi = f"{t.fact}__lo", f"{t.fact}__hi"
-        op = t.op
-        if op in NUMERIC_OPS:
-            n = int(_scaled(Decimal(t.value), self.enc.scale))
-            # floor decides >= and <, ceiling decides > and <= (see the module docstring).
-            key = lo if op in ("at_least", "below") else hi
-            sym = _CMP[op]
-            return {sym: {key: n}}, {_NEGATE[sym]: {key: n}}
-        raw = sorted(t.value) if op in ("in", "not_in") else [t.value]
-        ns = [int(_scaled(Decimal(v), self.enc.scale)) for v in raw]
-        # x == n iff floor(x*S) >= n and ceil(x*S) <= n; x != n iff floor < n or ceil > n.
-        eq = _or([_and([{"$gte": {lo: n}}, {"$lte": {hi: n}}]) for n in ns])
-        ne = _and([_or([{"$lt": {lo: n}}, {"$gt": {hi: n}}]) for n in ns])
-        return (eq, ne) if op in ("eq", "in") else (ne, eq)
-
-    def _set(self, t: Test) -> tuple[Expr, Expr]:
-        members = sorted(t.value, key=str) if isinstance(t.value, frozenset) else [t.value]
-        # The member fields exist only when the set is given, so no guard is needed.
-        has = [{self.enc.member_key(t.fact, m): 1} for m in members]
-        lacks = [{self.enc.member_key(t.fact, m): 0} for m in members]
-        op = t.op
-        if op in ("contains", "contains_any"):
-            return _or(has), _and(lacks)
-        if op == "contains_all":
-            return _and(has), _or(lacks)
-        if op == "contains_none":
-            return _and(lacks), _or(has)
-        raise ValueError(op)  # pragma: no cover - the parser admits no other set operator
-
-
-# --- shapes durable-rules accepts -----------------------------------------------------------
-
-# durable-rules 2.0.28 compiles the `$and`s and `$or`s of a pattern into one expression
-# sequence of at most 32 entries, two per combinator (error 113 beyond it); plain tests are
-# alpha nodes and do not count. Registering a flat `$or` of some 550 tests hangs. So every
-# pattern is rewritten, by distributing `$and` over `$or` (logically equivalent), into
-# alternatives that are an `$and` of tests and of at most _MAX_ORS `$or`s of at most
-# _OR_WIDTH tests, each alternative its own durable rule.
-_OR_WIDTH = 16
-_MAX_ORS = 12
-_MAX_ALTERNATIVES = 512
-# durable-rules walks the alpha network with a stack of 64 pending nodes (error 303 beyond,
-# and the session then cannot be deleted without crashing); a ruleset with at most this
-# many tests can never need more, so conditions are spread over rulesets of this size.
-_MAX_TESTS_PER_RULESET = 56
-
-
-def _is_leaf(e: Expr) -> bool:
-    return not ("$and" in e or "$or" in e)
-
-
-def _alternatives(expr: Expr, where: str) -> list[list[Expr]]:
-    """``expr`` as a disjunction of conjunctions of tests and of `$or`s of tests."""
-    out: list[list[Expr]] = []
-    seen: set[str] = set()
-    for conj in _dnf(expr, where):
-        for narrow in _few_ors(conj, where):
-            key = json.dumps(narrow, sort_keys=True)
-            if key not in seen:
-                seen.add(key)
-                out.append(narrow)
-    return out
-
-
-def _few_ors(conj: list[Expr], where: str) -> list[list[Expr]]:
-    """Split a conjunction until it has at most _MAX_ORS `$or`s (each costs 2 of the 32)."""
-    ors = [i for i, item in enumerate(conj) if "$or" in item]
-    if len(ors) <= _MAX_ORS:
-        return [conj]
-    i = ors[0]
-    rest = conj[:i] + conj[i + 1 :]
-    out: list[list[Expr]] = []
-    for leaf in conj[i]["$or"]:
-        out.extend(_few_ors([*rest, leaf], where))
-        if len(out) > _MAX_ALTERNATIVES:
-            raise ReteEncodingError(
-                f"{where} needs more than {_MAX_ALTERNATIVES} durable rules; "
-                "the Rete engine cannot carry it"
-            )
-    return out
-
-
-def _dnf(e: Expr, where: str) -> list[list[Expr]]:
-    if "$and" in e:
-        result: list[list[Expr]] = [[]]
-        for child in e["$and"]:
-            result = [r + alt for r in result for alt in _dnf(child, where)]
-            if len(result) > _MAX_ALTERNATIVES:
-                raise ReteEncodingError(
-                    f"{where} needs more than {_MAX_ALTERNATIVES} durable rules; "
-                    "the Rete engine cannot carry it"
-                )
-        return result
-    if "$or" in e:
-        leaves = [c for c in e["$or"] if _is_leaf(c)]
-        out = [[_or(leaves[i : i + _OR_WIDTH])] for i in range(0, len(leaves), _OR_WIDTH)]
-        for child in e["$or"]:
-            if not _is_leaf(child):
-                out.extend(_dnf(child, where))
-        return out
-    return [[e]]
-
-
 # --- a compiled ruleset -------------------------------------------------------------------
 
 
@@ -556,8 +135,8 @@ class ConditionProgram:
 
     def __init__(self, conds: Sequence[Cond], label: str) -> None:
         self.size = len(conds)
-        self.encoding = _build_encoding(conds)
-        tr = _Translator(self.encoding)
+        self.encoding = build_encoding(conds)
+        tr = Translator(self.encoding)
         digest = hashlib.sha256(repr(tuple(conds)).encode()).hexdigest()[:12]
         self._constant: dict[int, Tri] = {}
         # Findings of the evaluation in progress; only touched with _LOCK held.
@@ -576,16 +155,16 @@ class ConditionProgram:
             for value, expr in ((True, tr.true(cond)), (False, tr.false(cond))):
                 if expr is None:
                     continue
-                # One durable rule per alternative (see _alternatives); they all post the
+                # One durable rule per alternative (see alternatives); they all post the
                 # same (condition, value), so extra firings are harmless.
-                for k, items in enumerate(_alternatives(expr, f"{label} condition {i}")):
+                for k, items in enumerate(alternatives(expr, f"{label} condition {i}")):
                     rules[f"c{i}_{'t' if value else 'f'}{k}"] = {
-                        "all": [{"m": {"$and": [{_MARK: 1}, *items]}}],
+                        "all": [{"m": {"$and": [{MARK: 1}, *items]}}],
                         "run": self._action(i, value),
                     }
             for key, rule in rules.items():
                 cost = _tests(rule["all"][0]["m"])
-                if current and load + cost > _MAX_TESTS_PER_RULESET:
+                if current and load + cost > MAX_TESTS_PER_RULESET:
                     chunks.append(current)
                     current, load = {}, 0
                 current[key] = rule
@@ -596,7 +175,7 @@ class ConditionProgram:
             # A rule that matches every project. Without it, a project that matches nothing
             # is "not handled", and delete_state on that session then crashes durable-rules
             # 2.0.28 (free(): invalid pointer). It also proves the project was matched.
-            chunk["seen"] = {"all": [{"m": {_MARK: 1}}], "run": self._seen}
+            chunk["seen"] = {"all": [{"m": {MARK: 1}}], "run": self._seen}
         self.definition_size = sum(len(c) for c in chunks)
         # The patterns, kept for explaining and debugging (the actions are not JSON).
         self.patterns = {f"{n}:{k}": v["all"] for n, c in enumerate(chunks) for k, v in c.items()}
@@ -637,7 +216,7 @@ class ConditionProgram:
             self._found, self._clash, self._seen_count = {}, [], 0
             for name, keys in zip(self.rulesets, self._keys, strict=True):
                 part = {k: v for k, v in fact.items() if k in keys}
-                part["sid"], part[_MARK] = sid, 1
+                part["sid"], part[MARK] = sid, 1
                 try:
                     host.assert_fact(name, part)
                     state = host.get_state(name, sid)
@@ -698,28 +277,42 @@ def compile_conditions(conds: Sequence[Cond], label: str = "conds") -> Condition
 # --- packs --------------------------------------------------------------------------------------
 
 
-# The condition values of the evaluation running in this thread. evaluate_pack runs
-# synchronously in the caller's thread, so the shim rules read their values from here; a
-# thread-local keeps concurrent evaluations apart without copying every rule each time.
-_CURRENT = threading.local()
-
-
 @dataclasses.dataclass(frozen=True)
 class _PackProgram:
     program: ConditionProgram
-    slots: tuple[tuple[int, int, int | None], ...]  # per rule: indexes of when, main, unless
-    shim: CompiledPack  # the pack, its condition functions replaced by durable-rules' values
+    # Per rule id: the indexes of its when, main and unless among the program's conditions.
+    slots: Mapping[str, tuple[int, int, int | None]]
+
+
+class ReteDecider:
+    """The conditions durable-rules decided for one project (a :class:`Decider`).
+
+    Made for each evaluation, so concurrent evaluations never share values. A rule the
+    program does not hold (an alternative reading) is decided by its compiled functions.
+    """
+
+    compiled = False
+
+    def __init__(self, values: Sequence[Tri], slots: Mapping[str, tuple[int, int, int | None]]):
+        self.values = values
+        self.slots = slots
+
+    def when(self, rule: CompiledRule, p: Project) -> Tri:
+        slot = self.slots.get(rule.id)
+        return COMPILED.when(rule, p) if slot is None else self.values[slot[0]]
+
+    def main(self, rule: CompiledRule, p: Project) -> Tri:
+        slot = self.slots.get(rule.id)
+        return COMPILED.main(rule, p) if slot is None else self.values[slot[1]]
+
+    def unless(self, rule: CompiledRule, p: Project) -> Tri:
+        slot = self.slots.get(rule.id)
+        if slot is None:
+            return COMPILED.unless(rule, p)
+        return False if slot[2] is None else self.values[slot[2]]
 
 
 _PROGRAMS: dict[tuple[str, str, str], _PackProgram] = {}
-
-
-def _current(index: int) -> Callable[[Any], Tri]:
-    def value(_p: Any) -> Tri:
-        result: Tri = _CURRENT.values[index]
-        return result
-
-    return value
 
 
 def rete_program(pack: CompiledPack) -> _PackProgram:
@@ -734,7 +327,7 @@ def rete_program(pack: CompiledPack) -> _PackProgram:
         found = _PROGRAMS.get(key)
         if found is None:
             conds: list[Cond] = []
-            slots: list[tuple[int, int, int | None]] = []
+            slots: dict[str, tuple[int, int, int | None]] = {}
             for rule in pack.rules:
                 w = len(conds)
                 conds.append(rule.when)
@@ -743,32 +336,10 @@ def rete_program(pack: CompiledPack) -> _PackProgram:
                 if rule.unless is not None:
                     u = len(conds)
                     conds.append(rule.unless)
-                slots.append((w, w + 1, u))
-            shim_rules = [
-                dataclasses.replace(
-                    rule,
-                    when_fn=_current(w),
-                    main_fn=_current(m),
-                    unless_fn=_current(u) if u is not None else None,
-                )
-                for rule, (w, m, u) in zip(pack.rules, slots, strict=True)
-            ]
-            # evaluate_pack reads the rules through these precomputed tuples.
-            shim = dataclasses.replace(
-                pack,
-                rules=tuple(shim_rules),
-                _scope=tuple(r for r in shim_rules if r.kind == "scope"),
-                _others=tuple(r for r in shim_rules if r.kind not in ("scope", "exemption")),
-                _exemptions=tuple(r for r in shim_rules if r.kind == "exemption"),
-                _carried=tuple(
-                    r
-                    for r in shim_rules
-                    if r.despite_scope and r.kind not in ("scope", "exemption")
-                ),
-                _by_id={r.id: r for r in shim_rules},
-            )
+                slots[rule.id] = (w, w + 1, u)
             found = _PackProgram(
-                compile_conditions(conds, f"{pack.id}_{pack.content_hash}"), tuple(slots), shim
+                compile_conditions(conds, f"{pack.id}_{pack.content_hash}"),
+                MappingProxyType(slots),
             )
             _PROGRAMS[key] = found
     return found
@@ -781,18 +352,13 @@ def evaluate_rete(
 ) -> Verdict:
     """The verdict of ``pack`` for ``project``, its conditions matched by durable-rules.
 
-    The condition values come from durable-rules; statuses, deadlines and the outcome are
-    assembled by the shared evaluator on a shim of the pack whose condition functions
-    return those values. Raises :class:`ReteUnavailableError` when durable-rules is
-    missing (Python 3.13).
+    The condition values come from durable-rules, plugged into the shared evaluator as
+    its decider; statuses, deadlines and the outcome are the evaluator's. Raises
+    :class:`ReteUnavailableError` when durable-rules is missing (Python 3.13).
     """
     _durable_engine()
     p = validate_project(project)
     on = as_of or date.today()
     prog = rete_program(pack)
-    outer = getattr(_CURRENT, "values", None)
-    _CURRENT.values = prog.program.decide(p)
-    try:
-        return evaluate_pack(prog.shim, p, on)
-    finally:
-        _CURRENT.values = outer
+    decider = ReteDecider(prog.program.decide(p), prog.slots)
+    return evaluate_pack(pack, p, on, decider=decider)

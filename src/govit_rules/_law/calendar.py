@@ -152,6 +152,26 @@ class WorkdayCalendar:
         return name
 
     @property
+    def official_holidays(self) -> frozenset[date]:
+        """The official rest days of the holiday arrangements in the data."""
+        return self._official.holidays
+
+    @property
+    def official_working_days(self) -> frozenset[date]:
+        """The official make-up working days (调休) in the data."""
+        return self._official.make_up_working_days
+
+    @property
+    def extra_rest_days(self) -> frozenset[date]:
+        """The pack's extra rest days (those not also named extra working days)."""
+        return self._extra_rest
+
+    @property
+    def extra_working_days(self) -> frozenset[date]:
+        """The pack's extra working days."""
+        return self._extra_work
+
+    @property
     def data_years(self) -> tuple[int, int]:
         """First and last year for which the official holiday arrangement is known."""
         return self._official.first_year, self._official.last_year

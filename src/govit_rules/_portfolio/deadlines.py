@@ -46,14 +46,13 @@ class CalendarArrays:
 
     @classmethod
     def build(cls, cal: WorkdayCalendar, first: int, last: int) -> CalendarArrays:
-        official = cal._official
         span = pl.int_range(first, last + 1, dtype=pl.Int32, eager=True)
         # 1970-01-01 was a Thursday: (day + 3) mod 7 is 0 on Mondays.
         weekday = (span + 3) % 7 < 5
-        holidays = pl.Series([_day(d) for d in official.holidays], dtype=pl.Int32)
-        make_up = pl.Series([_day(d) for d in official.make_up_working_days], dtype=pl.Int32)
-        rest = pl.Series([_day(d) for d in cal._extra_rest], dtype=pl.Int32)
-        work = pl.Series([_day(d) for d in cal._extra_work], dtype=pl.Int32)
+        holidays = pl.Series([_day(d) for d in cal.official_holidays], dtype=pl.Int32)
+        make_up = pl.Series([_day(d) for d in cal.official_working_days], dtype=pl.Int32)
+        rest = pl.Series([_day(d) for d in cal.extra_rest_days], dtype=pl.Int32)
+        work = pl.Series([_day(d) for d in cal.extra_working_days], dtype=pl.Int32)
         # Precedence as in WorkdayCalendar._working: pack working day, pack rest day,
         # official make-up working day (调休), official holiday, then the ordinary week.
         working = (
@@ -155,13 +154,13 @@ class DeadlinePlan:
 
     def __init__(self, pack: CompiledPack) -> None:
         self.pack = pack
-        self.rules = [r for r in pack._others if r.kind == "deadline"]
+        self.rules = [r for r in pack.checked_rules if r.kind == "deadline"]
         self.plans = [(r, *need) for r in self.rules for need in _needs(r)]
         self.anchors = sorted({r.anchor for r in self.rules if r.anchor and not _is_year(r)})
         longest = max((_span_days(p[2]) for p in self.plans), default=0)
         # Enough days after the last start for the longest period: at most two rest days
         # a week, the longest official holiday, and every pack rest day.
-        self.reach = longest + 40 + len(pack.calendar._extra_rest)
+        self.reach = longest + 40 + len(pack.calendar.extra_rest_days)
         self.years = {r.id: _by_table(pack.calendar, r) for r in self.rules if _is_year(r)}
         self._arrays: dict[tuple[int, int], CalendarArrays] = {}
 

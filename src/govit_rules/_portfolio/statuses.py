@@ -1,7 +1,8 @@
 """Rule statuses and the overall outcome, for a whole column of projects at once.
 
-Owns the columnar form of ``_evaluate.evaluate_pack``'s status logic, kind by kind, in
-the same order of precedence (read the two side by side). Each rule's status is first a
+Owns the columnar form of each rule kind's reference status (``_packs.kinds``), kind by
+kind, in the same order of precedence (read the two side by side), dispatched through the
+same kind table. Each rule's status is first a
 small integer code, turned into its ``Status`` text once at the end. A code also carries
 what the status means for the outcome, its *weight*: 3 for a prohibition violated, 2 for
 a duty violated or a deadline missed, 1 for an unknown that counts (the engine's
@@ -9,7 +10,7 @@ a duty violated or a deadline missed, 1 for an unknown that counts (the engine's
 not count). ``code = weight * 16 + status``, so the outcome is the largest code of a row,
 divided by 16: one pass over the codes instead of three scans of every rule.
 
-Exemptions (``_evaluate._exemptions`` and ``_defended``): an exemption that holds lifts
+Exemptions (``_engine.status.exemptions`` and ``defended``): an exemption that holds lifts
 the rules it lists (they are not applicable); one that is unknown turns a ``violated``
 status of a listed rule into an unknown that counts. Rules marked ``despite_scope`` are
 reached even when the scope excludes the project, and so are the exemptions then; their
@@ -21,6 +22,7 @@ unknown), the stage rank, and the deadline dates of ``deadlines.py``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -29,7 +31,14 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from .._lang.conditions import Test
-from .._packs.loader import CompiledPack, CompiledRule
+from .._packs.compiled import CompiledPack, CompiledRule
+from .._packs.kinds import KINDS, RuleKind
+from .._packs.kinds.deadline import DEADLINE
+from .._packs.kinds.documents import DOCUMENTS
+from .._packs.kinds.exemption import EXEMPTION
+from .._packs.kinds.obligation import OBLIGATION
+from .._packs.kinds.prohibition import PROHIBITION
+from .._packs.kinds.route import ROUTE
 from .._vocab.project import Project, Stage
 from .._vocab.verdict import Outcome, Status
 from .exprs import LeafCache
@@ -109,7 +118,7 @@ class StatusBuilder:
     def _lifting(self) -> dict[str, list[CompiledRule]]:
         """For every rule an exemption lists, the exemptions listing it (in pack order)."""
         out: dict[str, list[CompiledRule]] = {}
-        for rule in self.pack._exemptions:
+        for rule in self.pack.exemption_rules:
             for target in rule.exempts:
                 out.setdefault(target, []).append(rule)
         return out
@@ -145,7 +154,7 @@ class StatusBuilder:
         Rules carried back in outside the scope are always reached, and so are the
         exemptions of a pack that carries any.
         """
-        if rule.despite_scope or (rule.kind == "exemption" and self.pack._carried):
+        if rule.despite_scope or (rule.kind_def is EXEMPTION and self.pack.carried_rules):
             return pl.when(first)
         return (
             pl.when(pl.col("__scope_false")).then(pl.lit(NOT_REACHED, dtype=pl.UInt8)).when(first)
@@ -159,12 +168,12 @@ class StatusBuilder:
         return pl.when(uncertain).then(_c(S.unknown, 1)).otherwise(_c(S.violated, weight))
 
     def scope_false(self) -> pl.Expr:
-        parts = [_false(self.cols[r.id].main) for r in self.pack._scope]
+        parts = [_false(self.cols[r.id].main) for r in self.pack.scope_rules]
         return pl.any_horizontal(parts) if parts else pl.lit(False)
 
     def scope_codes(self) -> list[pl.Expr]:
         out = []
-        for rule in self.pack._scope:
+        for rule in self.pack.scope_rules:
             m = self.cols[rule.id].main
             code = (
                 pl.when(_true(m))
@@ -188,7 +197,7 @@ class StatusBuilder:
         ``NOT_REACHED`` where a scope rule excludes the project and the rule is not carried.
         """
         out = []
-        for rule in self.pack._exemptions:
+        for rule in self.pack.exemption_rules:
             out.append(
                 self._gated(rule, self._lifts_nothing(rule))
                 .then(_c(S.not_applicable))
@@ -197,9 +206,9 @@ class StatusBuilder:
                 .otherwise(_c(S.unknown))  # an unknown exemption does not count by itself
                 .alias(rule.id)
             )
-        for rule in self.pack._others:
+        for rule in self.pack.checked_rules:
             c = self.cols[rule.id]
-            code = getattr(self, f"_{rule.kind}")(rule, c)
+            code = _CODES[rule.kind_def](self, rule, c)
             exempted = self.exempted(rule)
             lifted = _false(c.when) if exempted is None else exempted | _false(c.when)
             out.append(
@@ -271,7 +280,7 @@ class StatusBuilder:
         if rule.stage is not None:
             return self.not_due(rule)
         assert rule.anchor is not None
-        anchor_stage = self.pack._anchor_stage.get(rule.anchor)
+        anchor_stage = self.pack.anchor_stage.get(rule.anchor)
         if anchor_stage is None:
             return pl.lit(False)
         return _true(pl.col(_RANK) < anchor_stage.rank)
@@ -356,7 +365,7 @@ class StatusBuilder:
             return pl.lit(Outcome.compliant.value, dtype=pl.Utf8)
         weight = pl.max_horizontal(codes) // _WEIGHT
         outside: pl.Expr = pl.lit(Outcome.not_applicable.value, dtype=pl.Utf8)
-        carried = [pl.col(code_column(r.id)) for r in self.pack._carried]
+        carried = [pl.col(code_column(r.id)) for r in self.pack.carried_rules]
         if carried:
             # Outside the scope only a breach of a duty carried back in decides the outcome.
             names = [Outcome.not_applicable.value] * 2 + _OUTCOMES[2:]
@@ -373,7 +382,7 @@ class StatusBuilder:
         out = []
         for name in self.pack.routes:
             chain: pl.Expr = pl.lit(None, dtype=pl.Utf8)
-            for rule in reversed([r for r in self.pack._others if r.route == name]):
+            for rule in reversed([r for r in self.pack.checked_rules if r.route == name]):
                 final = None
                 for authority, action in rule.steps:
                     if action in ("decide", "approve"):
@@ -396,8 +405,8 @@ class StatusBuilder:
 
     def dues(self, scope_false: pl.Expr) -> list[pl.Expr]:
         out = []
-        for rule in self.pack._others:
-            if rule.kind != "deadline":
+        for rule in self.pack.checked_rules:
+            if rule.kind_def is not DEADLINE:
                 continue
             known = self._applies(rule, scope_false)
             overflow = self.overflow(rule)
@@ -417,6 +426,17 @@ def read_facts(pack: CompiledPack) -> list[str]:
     wanted = {"stage"}
     for rule in pack.rules:
         wanted.update(rule.facts)
-        if rule.kind == "documents":
+        if rule.kind_def is DOCUMENTS:
             wanted.add("submitted_documents")
     return [name for name in Project.model_fields if name in wanted]
+
+
+# The columnar status of each checked kind: the same table as the reference loop's.
+_CODES: dict[RuleKind, Callable[[StatusBuilder, CompiledRule, RuleColumns], pl.Expr]] = {
+    PROHIBITION: StatusBuilder._prohibition,
+    OBLIGATION: StatusBuilder._obligation,
+    DOCUMENTS: StatusBuilder._documents,
+    ROUTE: StatusBuilder._route,
+    DEADLINE: StatusBuilder._deadline,
+}
+assert set(_CODES) == {k for k in KINDS.values() if k.checked}, "a checked kind has no columns"

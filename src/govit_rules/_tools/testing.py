@@ -130,7 +130,7 @@ def check_case(pack: CompiledPack, lc: LoadedCase) -> CaseResult:
     for rule_id, status in e.findings.items():
         got = rule_status(v, rule_id)
         if got is None:
-            known = any(r.id == rule_id for r in pack.rules)
+            known = rule_id in pack.by_id
             fails.append(
                 f"findings: rule {rule_id!r} "
                 + (

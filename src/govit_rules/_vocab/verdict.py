@@ -344,6 +344,12 @@ def with_origin(verdict: Any, origin: Any) -> None:
     object.__setattr__(verdict, "__pydantic_private__", private)
 
 
+def origin_of(verdict: Any) -> VerdictOrigin | None:
+    """What a verdict judged (recorded by :func:`with_origin`), or None for a detached one."""
+    origin: VerdictOrigin | None = (verdict.__pydantic_private__ or {}).get("_origin")
+    return origin
+
+
 class VerdictOrigin:
     """The pack and validated project a verdict was computed from.
 
@@ -371,12 +377,6 @@ class VerdictOrigin:
         from ..errors import VerdictDetachedError
 
         raise VerdictDetachedError("this verdict's origin cannot re-evaluate its project")
-
-
-def origin_of(verdict: Verdict) -> VerdictOrigin | None:
-    """What a verdict judged, when the engine recorded it (None once read from JSON)."""
-    origin: VerdictOrigin | None = (verdict.__pydantic_private__ or {}).get("_origin")
-    return origin
 
 
 class Verdict(_LazyOut):

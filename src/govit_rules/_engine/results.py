@@ -1,0 +1,303 @@
+"""What the status loop builds besides statuses: routes, deadlines and message texts.
+
+Owns the per-evaluation context (:class:`Ctx`: the project, the date, the warnings, the
+rendering of a rule's message), the construction of output models without revalidation
+(:func:`make`), the route a route rule prescribes (:func:`route_of`) and the Civil Code
+deadline arithmetic applied to project facts (:func:`deadline_result`).
+"""
+
+from __future__ import annotations
+
+import calendar as _pycal
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, TypeVar
+
+from .._packs.compiled import CompiledPack, CompiledRule
+from .._packs.schema import ACTIONS
+from .._packs.template import MessageTemplate
+from .._vocab.project import Project
+from .._vocab.verdict import DeadlineResult, RouteResult, RouteStepResult, Status, Text
+
+__all__ = ["Ctx", "deadline_result", "make", "route_of"]
+
+S = Status
+_T = TypeVar("_T")
+
+
+_FIELDS: dict[type, set[str]] = {}
+
+
+def make(cls: type[_T], **values: Any) -> _T:
+    """Build an output model from values that are already valid (the evaluator made them).
+
+    Skips validation the way ``model_construct`` does, at a third of its cost: verdict
+    assembly, not rule matching, dominates a full evaluation.
+    """
+    obj = object.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        # One set per output class, shared: every field of an output is always set.
+        fields = _FIELDS[cls] = set(cls.model_fields)  # type: ignore[attr-defined]
+    object.__setattr__(obj, "__pydantic_fields_set__", fields)
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+class Ctx:
+    """Per-evaluation scratch state; never shared between calls."""
+
+    __slots__ = ("as_of", "p", "pack", "refs", "warnings")
+
+    def __init__(self, pack: CompiledPack, p: Project, as_of: date) -> None:
+        self.pack = pack
+        self.p = p
+        self.as_of = as_of
+        self.warnings: list[str] = []
+        self.refs = pack.fixed
+
+    def render(
+        self, rule: CompiledRule, status: Status, extra: Mapping[str, Any] | None = None
+    ) -> Text:
+        static, names = self.pack.messages[rule.id]
+        if static is not None:
+            return static
+        facts = self.p.__dict__
+        ctx: dict[str, Any] = {}
+        for name in names:
+            if name in facts:
+                ctx[name] = _plain(facts[name])
+        ctx["status"] = status.value
+        if extra:
+            ctx.update(extra)
+        zh, en = rule.message_zh, rule.message_en
+        return make(
+            Text,
+            zh=zh if isinstance(zh, str) else _render(zh, ctx),
+            en=en if isinstance(en, str) else _render(en, ctx),
+        )
+
+
+def _render(t: MessageTemplate, ctx: Mapping[str, Any]) -> str:
+    try:
+        return t.render(ctx)
+    except Exception as exc:  # a message must never break a verdict
+        return f"[message could not be rendered: {exc}]"
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, frozenset):
+        return sorted(str(x) for x in v)
+    if hasattr(v, "value") and isinstance(getattr(v, "value", None), str):
+        return v.value
+    return v
+
+
+def route_of(pack: CompiledPack, rule: CompiledRule) -> RouteResult:
+    """The route a rule prescribes; it never depends on the project, so it is built once."""
+    cache = pack.engine_cache.routes
+    cached = cache.get(rule.id)
+    if cached is not None:
+        return cached
+    steps = []
+    final = None
+    for authority, action in rule.steps:
+        zh, en = pack.authorities[authority]
+        steps.append(
+            make(
+                RouteStepResult,
+                authority=authority,
+                authority_zh=zh,
+                authority_en=en,
+                action=action,
+                action_zh=ACTIONS[action][0],
+            )
+        )
+        if action in ("decide", "approve"):
+            final = authority
+    assert rule.route is not None
+    title_zh, title_en = pack.routes[rule.route]
+    result = make(
+        RouteResult,
+        route=rule.route,
+        title=make(Text, zh=title_zh, en=title_en),
+        rule_id=rule.id,
+        status=S.required,
+        citation=pack.fixed[rule.id][0],
+        also_cites=pack.fixed[rule.id][1],
+        steps=steps,
+        final_approver=final,
+        missing_facts=[],
+    )
+    cache[rule.id] = result
+    return result
+
+
+def deadline_result(
+    ctx: Ctx, rule: CompiledRule, w: bool | None, not_due: bool
+) -> tuple[DeadlineResult, bool]:
+    """The deadline result and whether an unknown status should count against the outcome."""
+    spec = rule.deadline
+    assert spec is not None and rule.anchor is not None
+    p = ctx.p
+    cal = ctx.pack.calendar
+    ref = ctx.refs[rule.id][0]
+    anchor_value = getattr(p, rule.anchor)
+    done_value = getattr(p, rule.done) if rule.done else None
+    # The stage of a deadline is the rule's, or else the stage its anchor fact belongs to.
+    if not not_due and rule.stage is None and p.stage is not None:
+        anchor_stage = ctx.pack.anchor_stage.get(rule.anchor)
+        not_due = anchor_stage is not None and p.stage.rank < anchor_stage.rank
+    due = earliest = latest = None
+    provisional = extended = False
+    missing: list[str] = []
+    counts = True
+    if w is False:
+        status = S.not_applicable
+    elif w is None:
+        status = S.unknown
+        missing = rule.when_missing(p)
+    elif anchor_value is None:
+        status = S.upcoming if not_due else S.unknown
+        missing = [rule.anchor]
+    else:
+        try:
+            due, earliest, latest, provisional, extended = _dates(ctx, rule, anchor_value)
+        except (OverflowError, ValueError):
+            # The period would end after 9999-12-31: no calendar date can be its last day.
+            ctx.warnings.append(
+                f"{rule.id}: the period from {rule.anchor} = {anchor_value} ends beyond "
+                "9999-12-31; its deadline is out of range and was not computed"
+            )
+            status, counts = S.unknown, False
+        else:
+            status = _deadline_status(spec.direction, due, earliest, latest, done_value, ctx.as_of)
+            if done_value is None and rule.shown_by and earliest is not None:
+                # A later step taken before the period could have ended proves it was cut
+                # short, even when the period's own end is not given.
+                later = [d for d in (getattr(p, f) for f in rule.shown_by) if d is not None]
+                if later and min(later) < earliest:
+                    status = _deadline_status(
+                        spec.direction, due, earliest, latest, min(later), ctx.as_of
+                    )
+            if status is S.unknown:
+                if rule.done:
+                    missing = [rule.done]
+                else:
+                    counts = False
+        if provisional:
+            first, last_year = cal.data_years
+            ctx.warnings.append(
+                f"{rule.id}: the period runs beyond the official calendar data ({first}–{last_year}); "
+                "it was computed with weekdays as working days and is provisional"
+            )
+    if status is S.upcoming:
+        counts = False
+    extra = {
+        "due": due,
+        "earliest": earliest,
+        "latest": latest,
+        "anchor_date": anchor_value,
+        "done_date": done_value,
+    }
+    interp = ctx.refs[rule.id][2]
+    result = make(
+        DeadlineResult,
+        rule_id=rule.id,
+        citation=ref,
+        also_cites=ctx.refs[rule.id][1],
+        status=status,
+        anchor=rule.anchor,
+        anchor_date=anchor_value if isinstance(anchor_value, date) else None,
+        anchor_year=anchor_value if isinstance(anchor_value, int) else None,
+        period=ctx.pack.period_texts[rule.id],
+        due=due,
+        earliest=earliest,
+        latest=latest,
+        done=rule.done,
+        done_date=done_value,
+        provisional=provisional,
+        extended=extended,
+        calendar=ctx.pack.calendar_name,
+        missing_facts=missing,
+        interpretation=interp,
+    )
+    # The message is rendered when first read.
+    object.__setattr__(
+        result, "__pydantic_private__", {"_build": lambda _name: ctx.render(rule, status, extra)}
+    )
+    return result, counts
+
+
+_Dates = tuple[date | None, date | None, date | None, bool, bool]
+
+
+def _dates(ctx: Ctx, rule: CompiledRule, anchor_value: Any) -> _Dates:
+    """``(due, earliest, latest, provisional, extended)`` of a deadline from its anchor.
+
+    Raises OverflowError or ValueError when a period would end after 9999-12-31.
+    """
+    spec = rule.deadline
+    assert spec is not None
+    cal = ctx.pack.calendar
+    due = earliest = latest = None
+    provisional = extended = False
+    if spec.direction == "within":
+        assert spec.period is not None
+        r = cal.period_end(anchor_value, spec.period.amount, spec.period.unit, extend_rest_day=True)
+        due, provisional, extended = r.date, r.provisional, r.extended
+    elif spec.direction == "at_least":
+        assert spec.period is not None
+        r = cal.period_end(
+            anchor_value, spec.period.amount, spec.period.unit, extend_rest_day=False
+        )
+        earliest, provisional = r.date, r.provisional
+    elif spec.direction == "window":
+        assert spec.start is not None and spec.end is not None
+        r1 = cal.period_end(anchor_value, spec.start.amount, spec.start.unit, extend_rest_day=False)
+        r2 = cal.period_end(anchor_value, spec.end.amount, spec.end.unit, extend_rest_day=True)
+        earliest, latest = r1.date, r2.date
+        provisional, extended = r1.provisional or r2.provisional, r2.extended
+    else:  # by: a fixed day of a year named by an integer fact
+        year = int(anchor_value) + spec.by_offset
+        if not 1 <= year <= 9998:
+            year = max(1, min(9998, year))
+            ctx.warnings.append(f"{rule.id}: year {anchor_value} is out of range")
+        last = _pycal.monthrange(year, spec.by_month)[1]
+        day = last if spec.by_day == "last" else min(int(spec.by_day), last)
+        fixed = date(year, spec.by_month, day)
+        working, provisional = cal.is_working_day(fixed)
+        if not working:
+            # Civil Code Art. 203: a last day on a rest day moves to the next working day.
+            r = cal.next_working_day(fixed)
+            fixed, provisional, extended = r.date, provisional or r.provisional, True
+        due = fixed
+    return due, earliest, latest, provisional, extended
+
+
+def _deadline_status(
+    direction: str,
+    due: date | None,
+    earliest: date | None,
+    latest: date | None,
+    done: date | None,
+    as_of: date,
+) -> Status:
+    if direction in ("within", "by"):
+        assert due is not None
+        if done is not None:
+            return S.met if done <= due else S.missed
+        return S.upcoming if as_of <= due else S.unknown
+    if direction == "at_least":
+        assert earliest is not None
+        if done is not None:
+            return S.met if done >= earliest else S.missed
+        return S.upcoming
+    assert earliest is not None and latest is not None
+    if done is not None:
+        if done < earliest:
+            return S.too_early
+        return S.met if done <= latest else S.missed
+    return S.upcoming if as_of <= latest else S.unknown

@@ -1,0 +1,148 @@
+"""One load of one pack folder: its collected problems, and the parse and shape stages.
+
+Owns :class:`Loading`, the state every loading stage shares (the problems found so far,
+the warnings, the content hash, the fact types and named sets, the rules that failed to
+load), and the first two stages: reading a file within its limits (parse) and checking it
+against its schema with located, did-you-mean problems (shape).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .._io.yaml import load_yaml_cached, locate
+from .._lang.conditions import clip, fact_types
+from .._law.citation import Citation
+from ..errors import Problem
+
+__all__ = ["MAX_FILE_BYTES", "Loading", "cite"]
+
+# The largest shipped pack file is 16 KB; a pack file above this is a mistake or an attack.
+MAX_FILE_BYTES = 1_000_000
+
+
+class Loading:
+    """One load of one pack folder; collects problems stage by stage."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        self.hasher = hashlib.sha256()
+        self.types = fact_types()
+        self.sets: dict[str, tuple[str, frozenset[Any]]] = {}
+        # Articles cited by rules that failed to load: not reported as uncovered on top.
+        self.unloaded_cites: set[int] = set()
+        # Ids of rules that failed to load: another rule naming one is not reported on top.
+        self.unloaded_rules: set[str] = set()
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    def problem(self, path: Path | str, pos: tuple[int, int], code: str, message: str) -> None:
+        self.problems.append(
+            Problem(
+                self.rel(Path(path)) if isinstance(path, Path) else path,
+                pos[0],
+                pos[1],
+                code,
+                clip(message),
+            )
+        )
+
+    # -- parse -------------------------------------------------------------------------------
+
+    def parse(self, path: Path) -> Any:
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                self.problem(
+                    path,
+                    (0, 0),
+                    "too-large",
+                    f"the file has {size} bytes; a pack file has at most {MAX_FILE_BYTES}",
+                )
+                return None
+            raw_bytes = path.read_bytes()
+        except OSError as exc:
+            self.problem(path, (0, 0), "parse", f"cannot read: {exc}")
+            return None
+        self.hasher.update(path.relative_to(self.root).as_posix().encode())
+        self.hasher.update(raw_bytes)
+        try:
+            text = raw_bytes.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.problem(path, (0, 0), "parse", f"not UTF-8: {exc}")
+            return None
+        data, problems = load_yaml_cached(self.rel(path), text)
+        self.problems.extend(problems)
+        if data is None and not problems:
+            self.problem(path, (1, 1), "empty-file", "the file is empty; it must hold a mapping")
+        return data
+
+    # -- shape -------------------------------------------------------------------------------
+
+    def shape(self, path: Path, raw: Any, model: Any) -> Any:
+        if raw is None:
+            return None
+        try:
+            return model.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                pos = locate(raw, loc)
+                where = ".".join(str(p) for p in loc) or "(file)"
+                if err["type"] == "extra_forbidden":
+                    key = loc[-1]
+                    allowed = allowed_keys(model, loc[:-1], raw)
+                    from .._lang.conditions import _suggest
+
+                    hint = _suggest(key, allowed)
+                    msg = f"unknown key {key!r} at {where}{hint}; allowed: {', '.join(allowed)}"
+                    self.problem(path, pos, "unknown-key", msg)
+                elif err["type"] == "missing":
+                    self.problem(path, pos, "missing-key", f"{where} is required")
+                else:
+                    self.problem(path, pos, "bad-value", f"{where}: {err['msg']}")
+            return None
+
+
+def allowed_keys(model: Any, loc: tuple[Any, ...], raw: Any) -> list[str]:
+    """The keys allowed at ``loc`` inside ``model`` (best effort, for error messages)."""
+    current = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", {})
+        f = fields.get(part)
+        if f is None:
+            return []
+        ann = f.annotation
+        current = _inner_model(ann)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", {})
+    return [f.alias or name for name, f in fields.items()]
+
+
+def _inner_model(ann: Any) -> Any:
+    from typing import get_args
+
+    if isinstance(ann, type) and hasattr(ann, "model_fields"):
+        return ann
+    for arg in get_args(ann):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def cite(spec: Any) -> Citation:
+    return Citation(spec.article, spec.paragraph, spec.item, spec.sub_item)
