@@ -11,39 +11,16 @@ from __future__ import annotations
 import calendar as _pycal
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from .._packs.compiled import CompiledPack, CompiledRule
-from .._packs.schema import ACTIONS
 from .._packs.template import MessageTemplate
 from .._vocab.project import Project
-from .._vocab.verdict import DeadlineResult, RouteResult, RouteStepResult, Status, Text
+from .._vocab.verdict import DeadlineResult, RouteResult, Status, Text, make
 
 __all__ = ["Ctx", "deadline_result", "make", "route_of"]
 
 S = Status
-_T = TypeVar("_T")
-
-
-_FIELDS: dict[type, set[str]] = {}
-
-
-def make(cls: type[_T], **values: Any) -> _T:
-    """Build an output model from values that are already valid (the evaluator made them).
-
-    Skips validation the way ``model_construct`` does, at a third of its cost: verdict
-    assembly, not rule matching, dominates a full evaluation.
-    """
-    obj = object.__new__(cls)
-    object.__setattr__(obj, "__dict__", values)
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        # One set per output class, shared: every field of an output is always set.
-        fields = _FIELDS[cls] = set(cls.model_fields)  # type: ignore[attr-defined]
-    object.__setattr__(obj, "__pydantic_fields_set__", fields)
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
 
 
 class Ctx:
@@ -96,43 +73,8 @@ def _plain(v: Any) -> Any:
 
 
 def route_of(pack: CompiledPack, rule: CompiledRule) -> RouteResult:
-    """The route a rule prescribes; it never depends on the project, so it is built once."""
-    cache = pack.engine_cache.routes
-    cached = cache.get(rule.id)
-    if cached is not None:
-        return cached
-    steps = []
-    final = None
-    for authority, action in rule.steps:
-        zh, en = pack.authorities[authority]
-        steps.append(
-            make(
-                RouteStepResult,
-                authority=authority,
-                authority_zh=zh,
-                authority_en=en,
-                action=action,
-                action_zh=ACTIONS[action][0],
-            )
-        )
-        if action in ("decide", "approve"):
-            final = authority
-    assert rule.route is not None
-    title_zh, title_en = pack.routes[rule.route]
-    result = make(
-        RouteResult,
-        route=rule.route,
-        title=make(Text, zh=title_zh, en=title_en),
-        rule_id=rule.id,
-        status=S.required,
-        citation=pack.fixed[rule.id][0],
-        also_cites=pack.fixed[rule.id][1],
-        steps=steps,
-        final_approver=final,
-        missing_facts=[],
-    )
-    cache[rule.id] = result
-    return result
+    """The route a rule prescribes (built once per pack: see ``CompiledPack.route_result``)."""
+    return pack.route_result(rule.id)
 
 
 def deadline_result(

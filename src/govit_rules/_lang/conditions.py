@@ -10,7 +10,6 @@ portfolio code keep one import.
 from __future__ import annotations
 
 # The did-you-mean hint under its old name, for the loader and the portfolio code.
-from .._vocab.suggest import suggest as _suggest
 from .compiler import ConditionCompiler
 from .facts import FactKind, FactType, fact_types
 from .interpreter import deciding_missing, interpret
@@ -62,7 +61,6 @@ __all__ = [
     "Test",
     "Tri",
     "TrueCond",
-    "_suggest",
     "children",
     "clip",
     "cond_text",

@@ -20,10 +20,19 @@ from .._lang.conditions import Cond
 from .._law.calendar import WorkdayCalendar
 from .._law.citation import Citation
 from .._vocab.project import Project, Stage
-from .._vocab.verdict import CitationRef, InterpretationUsed, PackInfo, RouteResult, Text
+from .._vocab.verdict import (
+    CitationRef,
+    InterpretationUsed,
+    PackInfo,
+    RouteResult,
+    RouteStepResult,
+    Status,
+    Text,
+    make,
+)
 from .kinds import RuleKind
 from .kinds.deadline import DeadlineSpec
-from .schema import PackFile
+from .schema import ACTIONS, PackFile
 from .template import MessageTemplate
 
 if TYPE_CHECKING:
@@ -209,10 +218,47 @@ class CompiledPack:
         return self.fact_zh
 
     def route_result(self, rule_id: str) -> RouteResult:
-        """The route a route rule prescribes (steps, final approver), as in verdicts."""
-        from .._engine.evaluate import route_of
+        """The route a route rule prescribes (steps, final approver), as in verdicts.
 
-        return route_of(self, self.by_id[rule_id])
+        It never depends on the project, so it is built once per pack and shared.
+        """
+        cache = self.engine_cache.routes
+        cached = cache.get(rule_id)
+        if cached is not None:
+            return cached
+        rule = self.by_id[rule_id]
+        steps = []
+        final = None
+        for authority, action in rule.steps:
+            zh, en = self.authorities[authority]
+            steps.append(
+                make(
+                    RouteStepResult,
+                    authority=authority,
+                    authority_zh=zh,
+                    authority_en=en,
+                    action=action,
+                    action_zh=ACTIONS[action][0],
+                )
+            )
+            if action in ("decide", "approve"):
+                final = authority
+        assert rule.route is not None
+        title_zh, title_en = self.routes[rule.route]
+        result = make(
+            RouteResult,
+            route=rule.route,
+            title=make(Text, zh=title_zh, en=title_en),
+            rule_id=rule.id,
+            status=Status.required,
+            citation=self.fixed[rule.id][0],
+            also_cites=self.fixed[rule.id][1],
+            steps=steps,
+            final_approver=final,
+            missing_facts=[],
+        )
+        cache[rule.id] = result
+        return result
 
     def message_sources(self) -> dict[str, tuple[str, str]]:
         """Each rule's message (zh, en) as written in the pack, placeholders included."""

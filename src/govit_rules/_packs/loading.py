@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from .._io.yaml import load_yaml_cached, locate
 from .._lang.conditions import clip, fact_types
 from .._law.citation import Citation
+from .._vocab.suggest import suggest
 from ..errors import Problem
 
 __all__ = ["MAX_FILE_BYTES", "Loading", "cite"]
@@ -102,9 +103,8 @@ class Loading:
                 if err["type"] == "extra_forbidden":
                     key = loc[-1]
                     allowed = allowed_keys(model, loc[:-1], raw)
-                    from .._lang.conditions import _suggest
 
-                    hint = _suggest(key, allowed)
+                    hint = suggest(key, allowed)
                     msg = f"unknown key {key!r} at {where}{hint}; allowed: {', '.join(allowed)}"
                     self.problem(path, pos, "unknown-key", msg)
                 elif err["type"] == "missing":

@@ -30,6 +30,7 @@ from .._lang.conditions import (
     facts_of,
     tests_of,
 )
+from .._vocab.suggest import suggest
 from .kinds import KIND_KEYS, KINDS, Preparing, RuleKind
 from .loading import Loading, cite
 from .schema import PackFile, RuleSpec
@@ -112,13 +113,11 @@ def prepare_rule(
                 values = t.value if isinstance(t.value, frozenset) else {t.value}
                 for doc in sorted(values):
                     if doc not in documents:
-                        from .._lang.conditions import _suggest
-
                         ld.problem(
                             path,
                             t.pos,
                             "unknown-document",
-                            f"no document {doc!r} in pack.yaml documents{_suggest(doc, documents)}",
+                            f"no document {doc!r} in pack.yaml documents{suggest(doc, documents)}",
                         )
 
     prep = Preparing(
@@ -139,15 +138,13 @@ def prepare_rule(
         for i, fact in enumerate(facts_named):
             ftype = ld.types.get(fact)
             if ftype is None or ftype.kind != "date":
-                from .._lang.conditions import _suggest
-
                 dates = [k for k, t in ld.types.items() if t.kind == "date"]
                 at = here(key) if key == "limit" else here(key, i)
                 ld.problem(
                     path,
                     at,
                     "bad-anchor",
-                    f"{key} {fact!r} is not a date fact{_suggest(fact, dates)}",
+                    f"{key} {fact!r} is not a date fact{suggest(fact, dates)}",
                 )
     if spec.limit:
         extra["limit"] = spec.limit
@@ -283,13 +280,11 @@ def named_sets(
     parser = ConditionParser(ld.rel(path), ld.problems, {}, ld.types)
     for name, spec in meta.sets.items():
         if spec.fact not in ld.types:
-            from .._lang.conditions import _suggest
-
             ld.problem(
                 path,
                 locate(raw, ("sets", name, "fact")),
                 "unknown-fact",
-                f"no fact {spec.fact!r} in the project model{_suggest(spec.fact, ld.types)}",
+                f"no fact {spec.fact!r} in the project model{suggest(spec.fact, ld.types)}",
             )
             continue
         entry = raw["sets"][name] if isinstance(raw, Mapping) else None
@@ -303,7 +298,6 @@ def named_sets(
 
 def check_exempts(ld: Loading, prepared: list[dict[str, Any]]) -> None:
     """Every rule an exemption lifts exists and is a duty, a route or a deadline."""
-    from .._lang.conditions import _suggest
 
     kinds = {pr["id"]: pr["kind_def"] for pr in prepared}
     liftable = [k for k, v in kinds.items() if v.checked]
@@ -319,7 +313,7 @@ def check_exempts(ld: Loading, prepared: list[dict[str, Any]]) -> None:
                     "unknown-rule",
                     f"an exemption lifts a duty, route or deadline of this pack; "
                     f"{target!r} is {'a ' + kind.name + ' rule' if kind else 'no rule id'}"
-                    f"{_suggest(target, liftable)}",
+                    f"{suggest(target, liftable)}",
                 )
 
 
@@ -343,8 +337,6 @@ def _template(
     allowed = set(ld.types) | {"status", *computed}
     for name, offset in tpl.name_offsets:
         if name not in allowed:
-            from .._lang.conditions import _suggest
-
             shown = name if len(name) <= 40 else name[:39] + "…"
             owner = next((k.name for k in KINDS.values() if name in k.computed), None)
             if owner is not None:
@@ -361,7 +353,7 @@ def _template(
                 pos,
                 "bad-template",
                 f"message.{lang}, at character {offset}: unknown name {shown!r}"
-                f"{_suggest(shown, sorted(allowed))}; a message may show project facts, status"
+                f"{suggest(shown, sorted(allowed))}; a message may show project facts, status"
                 + (f" and, in a {kind.name} rule, {', '.join(computed)}" if computed else ""),
             )
     return tpl

@@ -21,6 +21,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._vocab.suggest import suggest
+
 __all__ = ["FILTERS", "MAX_DEPTH", "MessageTemplate", "TemplateSyntaxError"]
 
 MAX_DEPTH = 4
@@ -154,10 +156,8 @@ class _Parser:
                 )
             fname, arg = f.group(1), f.group(2) if f.group(2) is not None else f.group(3)
             if fname not in FILTERS:
-                from .._lang.conditions import _suggest
-
                 raise TemplateSyntaxError(
-                    f"unknown filter {_shorten(fname)!r}{_suggest(fname, FILTERS)}; "
+                    f"unknown filter {_shorten(fname)!r}{suggest(fname, FILTERS)}; "
                     f"filters: {', '.join(FILTERS)}",
                     start,
                 )

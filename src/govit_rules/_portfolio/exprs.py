@@ -38,10 +38,10 @@ from .._lang.conditions import (
     Not,
     Test,
     TrueCond,
-    _suggest,
     fact_types,
 )
 from .._vocab.project import FIRST_YEAR, LAST_YEAR
+from .._vocab.suggest import suggest
 from ..errors import Problem, ProjectValidationError
 
 __all__ = ["LeafCache", "check_documents", "fact_dtype", "normalise"]
@@ -226,7 +226,7 @@ def check_values(base: pl.DataFrame) -> None:
         value = base[name][row]
         hint = ""
         if types[name].kind == "enum" and types[name].enum is not None:
-            hint = _suggest(value, [m.value for m in types[name].enum or ()])
+            hint = suggest(value, [m.value for m in types[name].enum or ()])
         problems.append(Problem(f"row {row + 1}", 0, 0, "bad-value", f"{value!r} {message}{hint}"))
     if problems:
         raise ProjectValidationError(f"the portfolio has {len(problems)} bad column(s)", problems)
@@ -258,7 +258,7 @@ def check_documents(frame: pl.DataFrame, pack: str, known: list[str]) -> None:
             0,
             0,
             "unknown-document",
-            f"{name!r}: no document {d!r} in the {pack} pack{_suggest(d, known)}",
+            f"{name!r}: no document {d!r} in the {pack} pack{suggest(d, known)}",
         )
         for d in bad[:5]
     ]

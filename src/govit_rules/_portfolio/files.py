@@ -67,10 +67,6 @@ def _bounds(name: str) -> tuple[Decimal | None, Decimal | None]:
     return low, high
 
 
-def _suggest(word: str, choices: list[str]) -> str:
-    return suggest(word, choices)
-
-
 def _members(ftype: FactType) -> list[str] | None:
     return [str(m.value) for m in ftype.enum] if ftype.enum is not None else None
 
@@ -175,7 +171,7 @@ class _Converter:
                 text,
                 text.is_in(members),
                 "bad-value",
-                lambda v: f"{v!r} is not one of its values{_suggest(str(v), members)}",
+                lambda v: f"{v!r} is not one of its values{suggest(str(v), members)}",
             )
             return text
         if kind == "set":
@@ -261,7 +257,7 @@ class _Converter:
                             name,
                             "bad-value",
                             f"column {name!r}: {item!r} is not one of its values"
-                            f"{_suggest(item, members)}",
+                            f"{suggest(item, members)}",
                         )
                     )
             values.append(sorted(set(items)))
@@ -314,7 +310,7 @@ def to_input_frame(frame: pl.DataFrame, where: _Where | None = None) -> pl.DataF
                     None,
                     s.name,
                     "unknown-column",
-                    f"{s.name!r} is no project fact{_suggest(s.name, known)}",
+                    f"{s.name!r} is no project fact{suggest(s.name, known)}",
                 )
             )
     if conv.problems:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..._lang.conditions import _suggest as suggest
 from ..._vocab.project import Project
+from ..._vocab.suggest import suggest
 from ..._vocab.verdict import Status
 from ._base import Emitter, Entry, Preparing, RuleKind, StatusRun, Tri, undecided
 
