@@ -53,3 +53,10 @@ def copy_mini(tmp_path: Path) -> Path:
     dest = tmp_path / "mini"
     shutil.copytree(MINI, dest)
     return dest
+
+
+def copy_fixture(folder: Path, tmp_path: Path) -> Path:
+    """A scratch copy of a fixture pack that a test may break."""
+    dest = tmp_path / folder.name
+    shutil.copytree(folder, dest)
+    return dest

@@ -8,7 +8,6 @@ why it is incomplete (``incomplete``). Neither is forced into ``damaged`` or
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from govit_rules import PackError, load_pack
 from govit_rules._tools.coverage import pack_coverage
 from govit_rules._tools.docs import render_pack_page
 from govit_rules._tools.lint import lint_pack
-from helpers import ROOT, run_cli
+from helpers import ROOT, copy_fixture, run_cli
 
 NEWCITY = ROOT / "tests" / "fixtures" / "newcity"
 
@@ -52,14 +51,8 @@ def test_the_coverage_command_shows_the_unknown_text() -> None:
     assert "text not known yet: Page 3" in r.stdout
 
 
-def _copy(tmp_path: Path) -> Path:
-    dest = tmp_path / "newcity"
-    shutil.copytree(NEWCITY, dest)
-    return dest
-
-
 def test_a_rule_citing_an_article_whose_text_is_unknown_is_refused(tmp_path: Path) -> None:
-    pack = _copy(tmp_path)
+    pack = copy_fixture(NEWCITY, tmp_path)
     rules = pack / "rules" / "main.yaml"
     text = rules.read_text(encoding="utf-8")
     rules.write_text(text.replace("cite: {article: 5}", "cite: {article: 10}", 1), encoding="utf-8")

@@ -68,8 +68,8 @@ def check(
     from .._engine.evaluate import evaluate_pack
 
     on = parse_date(as_of)
-    p = load_project_file(project)
     compiled = choose_pack(jurisdiction, pack, on)
+    p = load_project_file(project, compiled.project_model)
     verdict = evaluate_pack(compiled, p, on)
     if fmt is Fmt.json:
         sys.stdout.write(verdict.to_json(indent=2, counterfactuals=what_would_change) + "\n")
@@ -127,8 +127,8 @@ def explain(
     if not what_would_change and (rule is None) == (article is None):
         fail("explain needs exactly one of --rule ID or --article CITATION")
     on = parse_date(as_of)
-    p = load_project_file(project)
     compiled = choose_pack(jurisdiction, pack, on)
+    p = load_project_file(project, compiled.project_model)
     if what_would_change and rule is None and article is None:
         return _what_would_change(compiled, p, on, None, fmt)
     if rule is not None:
@@ -204,10 +204,11 @@ def what_if_cmd(
     from .._engine.whatif import diff_verdicts, parse_assignments
     from .explain_render import print_diff
 
-    updates = parse_assignments(set_)
     on = parse_date(as_of)
-    p = load_project_file(project)
     compiled = choose_pack(jurisdiction, pack, on)
+    # After the pack: a pack with facts of its own makes them settable.
+    updates = parse_assignments(set_)
+    p = load_project_file(project, compiled.project_model)
     diff = diff_verdicts(compiled, p, updates, evaluate_pack(compiled, p, on))
     if fmt is Fmt.json:
         dump(diff.model_dump(mode="json"))

@@ -145,11 +145,11 @@ def parse_date(text: str | None, option: str = "--as-of") -> date | None:
         fail(f"{option}: {text!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-25")
 
 
-def load_project_file(spec: str) -> Project:
+def load_project_file(spec: str, model: type[Project] | None = None) -> Project:
     """A validated project from a YAML or JSON file (``-``: standard input); see ``_input``."""
     from .._io.project_files import load_project_file as load
 
-    return load(spec)
+    return load(spec, model)
 
 
 def choose_pack(

@@ -25,7 +25,7 @@ from .._lang.conditions import (
     FactRef,
     Test,
     describe_test,
-    fact_types,
+    known_fact_types,
     tests_of,
 )
 from .._packs.loader import MAIN_KEY, CompiledPack, CompiledRule
@@ -50,7 +50,7 @@ __all__ = [
 ORDER_OPS = frozenset(NUMERIC_OPS) | frozenset(DATE_OPS)
 INCLUSIVE_OPS = frozenset({"at_least", "at_most", "on_or_after", "on_or_before"})
 CENT = Decimal("0.01")
-_TYPES = fact_types()
+_TYPES = known_fact_types()
 # The opposite of each ordering test: the test that holds exactly when it fails.
 NEGATE = {
     "at_least": "below",

@@ -28,8 +28,8 @@ from .._lang.conditions import (
     Test,
     TrueCond,
     describe_test,
-    fact_types,
     interpret,
+    known_fact_types,
 )
 from .._packs.loader import CompiledPack, CompiledRule
 from .._vocab.counterfactuals import Answer, Change, Counterfactual, Crossing, Kind, Target
@@ -51,7 +51,7 @@ from .evaluate import evaluate_pack
 
 __all__ = ["Answer", "Change", "Counterfactual", "Crossing", "apply_changes", "counterfactuals"]
 
-TYPES = fact_types()
+TYPES = known_fact_types()
 CONVERSE = {
     "at_least": "at_most",
     "at_most": "at_least",
@@ -72,7 +72,7 @@ def apply_changes(project: Project, updates: Mapping[str, Any]) -> Project:
     """``project`` with ``updates`` applied and validated (a bad value raises)."""
     from .evaluate import validate_project
 
-    return validate_project({**project.model_dump(), **updates})
+    return validate_project({**project.model_dump(), **updates}, type(project))
 
 
 # --- candidate changes read off the condition trees -----------------------------------------

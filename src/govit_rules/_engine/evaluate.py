@@ -57,7 +57,7 @@ def evaluate_pack(
 ) -> Verdict:
     """The verdict of ``pack`` for ``project`` on ``as_of``, its conditions decided by
     ``decider`` (the pack's compiled functions unless an engine plugs in its own)."""
-    p = validate_project(project)
+    p = validate_project(project, pack.project_model)
     verdict = _evaluate_pack(pack, p, as_of, decider)
     # The verdict remembers what it judged, so that it can say what would change it.
     with_origin(verdict, EngineOrigin(pack, p))

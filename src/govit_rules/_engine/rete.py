@@ -357,7 +357,7 @@ def evaluate_rete(
     :class:`ReteUnavailableError` when durable-rules is missing (Python 3.13).
     """
     _durable_engine()
-    p = validate_project(project)
+    p = validate_project(project, pack.project_model)
     on = as_of or date.today()
     prog = rete_program(pack)
     decider = ReteDecider(prog.program.decide(p), prog.slots)

@@ -53,7 +53,7 @@ from .._lang.conditions import (
     Not,
     Test,
     TrueCond,
-    fact_types,
+    known_fact_types,
     tests_of,
 )
 from .._vocab.project import Project
@@ -174,7 +174,7 @@ def _literal_places(conds: Iterable[Cond], types: Mapping[str, FactType]) -> int
 
 
 def build_encoding(conds: Sequence[Cond]) -> Encoding:
-    types = fact_types()
+    types = known_fact_types()
     facts: list[str] = []
     members: dict[str, list[Any]] = {}
     refs: dict[str, set[int]] = {}

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .._lang.conditions import fact_types
+from .._lang.conditions import known_fact_types
 from .._packs.loader import CompiledPack
 from .._vocab.counterfactuals import Change
 from .._vocab.project import Project
@@ -28,7 +28,7 @@ from .evaluate import evaluate_pack
 
 __all__ = ["StatusChange", "VerdictDiff", "diff_verdicts", "parse_assignments"]
 
-_TYPES = fact_types()
+_TYPES = known_fact_types()
 _UNKNOWN = ("unknown", "none", "null", "~")
 
 

@@ -226,14 +226,21 @@ def show_value(value: Any, limit: int = 60) -> str:
     return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
-def validate_project(data: Project | Mapping[str, Any] | str | bytes) -> Project:
+def validate_project(
+    data: Project | Mapping[str, Any] | str | bytes, model: type[Project] | None = None
+) -> Project:
     """A :class:`Project` from a mapping or JSON text; every bad field is reported.
 
     JSON text is read exactly (see :func:`parse_json`): an amount is never a binary float
     and a key may appear once.
     """
-    if isinstance(data, Project):
+    model = model or Project
+    if isinstance(data, model):
         return data
+    if isinstance(data, Project):
+        # A project of the shipped model read by a pack with facts of its own: the same
+        # facts, the pack's own ones unknown.
+        data = {name: getattr(data, name) for name in data.model_fields_set}
     if isinstance(data, str | bytes):
         text, problems = (
             decode_source(data, "<json>", "JSON text") if isinstance(data, bytes) else (data, [])
@@ -248,10 +255,11 @@ def validate_project(data: Project | Mapping[str, Any] | str | bytes) -> Project
                 [Problem("<json>", 1, 1, "bad-project", "a project is a JSON object of facts")],
             )
     try:
-        return Project.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise ProjectValidationError(
-            f"the project has {exc.error_count()} invalid field(s)", _project_problems(exc)
+            f"the project has {exc.error_count()} invalid field(s)",
+            _project_problems(exc, list(model.model_fields)),
         ) from None
     except RecursionError:
         raise ProjectValidationError(
@@ -260,8 +268,7 @@ def validate_project(data: Project | Mapping[str, Any] | str | bytes) -> Project
         ) from None
 
 
-def _project_problems(exc: ValidationError) -> list[Problem]:
-    names = list(Project.model_fields)
+def _project_problems(exc: ValidationError, names: list[str]) -> list[Problem]:
     out: list[Problem] = []
     errors = exc.errors(include_url=False, include_input=True)
     for err in errors[:MAX_REPORTED]:
@@ -368,7 +375,7 @@ def _input_error(source: str, code: str, message: str) -> ProjectValidationError
     return ProjectValidationError(message, [Problem(source, 0, 0, code, message)])
 
 
-def load_project_file(spec: str) -> Project:
+def load_project_file(spec: str, model: type[Project] | None = None) -> Project:
     """A validated project from a YAML or JSON file (``-``: standard input).
 
     ``.json`` files are JSON, ``.yaml``/``.yml`` files YAML (flow style included); other
@@ -380,10 +387,12 @@ def load_project_file(spec: str) -> Project:
     name = "<stdin>" if spec == "-" else spec
     suffix = Path(name).suffix.lower()
     fmt = "json" if suffix == ".json" else "yaml" if suffix in (".yaml", ".yml") else None
-    return project_from_text(text, name, fmt)
+    return project_from_text(text, name, fmt, model)
 
 
-def project_from_text(text: str, source: str, fmt: str | None = None) -> Project:
+def project_from_text(
+    text: str, source: str, fmt: str | None = None, model: type[Project] | None = None
+) -> Project:
     """A validated project from the text of a project file; ``fmt`` is json, yaml or None."""
     data: Any
     if fmt == "json" or (fmt is None and text.lstrip().startswith(("{", "["))):
@@ -428,7 +437,7 @@ def project_from_text(text: str, source: str, fmt: str | None = None) -> Project
             ],
         )
     try:
-        return validate_project(data)
+        return validate_project(data, model)
     except ProjectValidationError as exc:
         # Located only now: the JSON locator costs as much as a second reading.
         positions = data if isinstance(data, LocDict) else json_positions(text, source)[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 # The did-you-mean hint under its old name, for the loader and the portfolio code.
 from .compiler import ConditionCompiler
-from .facts import FactKind, FactType, fact_types
+from .facts import FactKind, FactType, fact_types, known_fact_types
 from .interpreter import deciding_missing, interpret
 from .nodes import (
     ALL_OPS,
@@ -70,6 +70,7 @@ __all__ = [
     "fact_types",
     "facts_of",
     "interpret",
+    "known_fact_types",
     "leaves_of",
     "tests_of",
 ]

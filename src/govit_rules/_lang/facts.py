@@ -8,15 +8,16 @@ describe facts with them.
 from __future__ import annotations
 
 import types
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Literal, Union, get_args, get_origin
 
-from .._vocab.project import Project
+from .._vocab.project import Project, extended_models
 
-__all__ = ["FactKind", "FactType", "fact_types"]
+__all__ = ["FactKind", "FactType", "KnownFactTypes", "fact_types", "known_fact_types"]
 
 FactKind = Literal["number", "integer", "bool", "date", "string", "enum", "set"]
 
@@ -61,6 +62,47 @@ def _classify(annotation: Any) -> FactType:
     return FactType("string")
 
 
-def fact_types() -> dict[str, FactType]:
-    """The condition-relevant type of every project fact."""
-    return {name: _classify(f.annotation) for name, f in Project.model_fields.items()}
+def fact_types(model: type[Project] | None = None) -> dict[str, FactType]:
+    """The condition-relevant type of every fact of ``model`` (the shipped project model)."""
+    return dict(_types_of(model or Project))
+
+
+_TYPES_OF: dict[type[Project], dict[str, FactType]] = {}
+
+
+def _types_of(model: type[Project]) -> dict[str, FactType]:
+    found = _TYPES_OF.get(model)
+    if found is None:
+        found = _TYPES_OF[model] = {
+            name: _classify(f.annotation) for name, f in model.model_fields.items()
+        }
+    return found
+
+
+class KnownFactTypes(Mapping[str, FactType]):
+    """The types of every fact a project may carry: the shipped model's, then those of the
+    packs with facts of their own loaded so far (read live, so a pack loaded later counts)."""
+
+    def _all(self) -> dict[str, FactType]:
+        out = dict(_types_of(Project))
+        for model in extended_models():
+            for name, ftype in _types_of(model).items():
+                out.setdefault(name, ftype)
+        return out
+
+    def __getitem__(self, name: str) -> FactType:
+        shipped = _types_of(Project)
+        if name in shipped:
+            return shipped[name]
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+def known_fact_types() -> KnownFactTypes:
+    """A live view of the types of every fact known: see :class:`KnownFactTypes`."""
+    return KnownFactTypes()

@@ -161,6 +161,8 @@ class CompiledPack:
     load_ms: float = 0.0
     # Why the article index is known to be incomplete (``incomplete:`` in articles.yaml).
     index_incomplete: str | None = None
+    # The shipped project model, or that model plus the pack's own facts (its facts.yaml).
+    project_model: type[Project] = Project
     by_id: Mapping[str, CompiledRule] = field(default_factory=dict)
     # The rules by their part in an evaluation, in pack order: scope rules first, then the
     # exemptions, then the checked rules (duties, routes, deadlines) whose status the loop
@@ -303,6 +305,7 @@ def assemble(
     warnings: Sequence[str],
     load_ms: float,
     index_incomplete: str | None = None,
+    project_model: type[Project] = Project,
 ) -> CompiledPack:
     """The compiled pack of checked, compiled rules, its lookup tables built once."""
     # A rule's alternative reading is evaluated like a rule, so its fixed parts are kept too.
@@ -324,6 +327,7 @@ def assemble(
         info=_pack_info(meta, content_hash),
         load_ms=load_ms,
         index_incomplete=index_incomplete,
+        project_model=project_model,
         by_id=MappingProxyType({r.id: r for r in rules}),
         scope_rules=tuple(r for r in rules if r.kind_def.name == "scope"),
         exemption_rules=tuple(r for r in rules if r.kind_def.name == "exemption"),
@@ -334,9 +338,9 @@ def assemble(
         period_texts=MappingProxyType(
             {r.id: r.deadline.describe() for r in with_alternatives if r.deadline is not None}
         ),
-        anchor_stage=MappingProxyType(_anchor_stages()),
+        anchor_stage=MappingProxyType(_anchor_stages(project_model)),
         fact_zh=MappingProxyType(
-            {n: _zh_label(n, f.json_schema_extra) for n, f in Project.model_fields.items()}
+            {n: _zh_label(n, f.json_schema_extra) for n, f in project_model.model_fields.items()}
         ),
         calendar_name=calendar.name,
     )
@@ -386,9 +390,9 @@ def _zh_label(name: str, extra: Any) -> str:
     return str(extra.get("zh", name)) if isinstance(extra, dict) else name
 
 
-def _anchor_stages() -> dict[str, Stage]:
+def _anchor_stages(model: type[Project]) -> dict[str, Stage]:
     out: dict[str, Stage] = {}
-    for name, f in Project.model_fields.items():
+    for name, f in model.model_fields.items():
         extra = f.json_schema_extra
         if isinstance(extra, dict) and "stage" in extra:
             out[name] = Stage(str(extra["stage"]))

@@ -232,6 +232,7 @@ def load_pack(path: str | Path) -> CompiledPack:
         warnings=ld.warnings,
         load_ms=(time.perf_counter() - t0) * 1000,
         index_incomplete=articles_file.incomplete,
+        project_model=ld.project_model,
     )
 
 

@@ -15,10 +15,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from .._io.yaml import load_yaml_cached, locate
-from .._lang.conditions import clip, fact_types
+from .._lang.conditions import FactType, clip, fact_types
 from .._law.citation import Citation
+from .._vocab.project import Project, extend_project_model
 from .._vocab.suggest import suggest
-from ..errors import Problem
+from .._vocab.vocabulary import read_facts
+from ..errors import PackError, Problem
 
 __all__ = ["MAX_FILE_BYTES", "Loading", "cite"]
 
@@ -34,12 +36,30 @@ class Loading:
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
         self.hasher = hashlib.sha256()
-        self.types = fact_types()
+        self.project_model, self.types = self._own_facts(root / "facts.yaml")
         self.sets: dict[str, tuple[str, frozenset[Any]]] = {}
         # Articles cited by rules that failed to load: not reported as uncovered on top.
         self.unloaded_cites: set[int] = set()
         # Ids of rules that failed to load: another rule naming one is not reported on top.
         self.unloaded_rules: set[str] = set()
+
+    def _own_facts(self, path: Path) -> tuple[type[Project], dict[str, FactType]]:
+        """The project model and fact types of this pack: the shipped model, plus the facts
+        a pack outside the library declares in its own ``facts.yaml``."""
+        model: type[Project] = Project
+        if path.is_file():
+            try:
+                self.hasher.update(path.read_bytes())
+                model = extend_project_model(read_facts(path))
+            except PackError as exc:
+                self.problems.extend(exc.problems)
+            except ValueError as exc:
+                where, _, message = str(exc).partition(": ")
+                file, line, col = [*where.rsplit(":", 2), "0", "0"][:3]
+                self.problems.append(
+                    Problem(file, int(line or 0), int(col or 0), "duplicate-fact", message)
+                )
+        return model, fact_types(model)
 
     def rel(self, path: Path) -> str:
         try:

@@ -107,7 +107,7 @@ def check_case(pack: CompiledPack, lc: LoadedCase) -> CaseResult:
     if info is None or not info.has(article):
         fails.append(f"the case pins {article.en()}, which is not in the pack's article index")
     try:
-        project = validate_project(lc.project)
+        project = validate_project(lc.project, pack.project_model)
     except GovitRulesError as exc:
         return CaseResult(lc, (f"invalid project: {exc}",), None)
     v = evaluate_pack(pack, project, lc.as_of)

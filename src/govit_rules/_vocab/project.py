@@ -47,6 +47,8 @@ __all__ = [
     "UnitLevel",
     "UnitType",
     "build_project_model",
+    "extend_project_model",
+    "extended_models",
 ]
 
 
@@ -112,6 +114,53 @@ def _build(local_facts: tuple[FactSpec, ...]) -> type[Project]:
         **fields,
     )
     return cast("type[Project]", model)
+
+
+def extend_project_model(local_facts: Iterable[FactSpec]) -> type[Project]:
+    """The shipped :class:`Project` plus the facts a pack outside the library declares.
+
+    A shipped pack's own facts are in :class:`Project` already and add nothing; a fact that
+    another declaration already names is refused (:class:`ValueError`). The model is cached.
+    """
+    return _extend(tuple(local_facts))
+
+
+@lru_cache(maxsize=32)
+def _extend(local_facts: tuple[FactSpec, ...]) -> type[Project]:
+    known = {s.name: s for s in (*shared_facts(), *shipped_local_facts())}
+    new = []
+    for spec in local_facts:
+        other = known.get(spec.name)
+        if other is None:
+            new.append(spec)
+        elif other.file.resolve() != spec.file.resolve():
+            raise ValueError(
+                f"{spec.source}: fact {spec.name!r} is already declared at {other.source}; "
+                "reuse it instead of declaring it again"
+            )
+    if not new:
+        return Project
+    fields = {spec.name: _field(spec) for spec in new}
+    model = create_model(  # type: ignore[call-overload]
+        "Project",
+        __base__=Project,
+        __module__=__name__,
+        __doc__=_ProjectBase.__doc__,
+        **fields,
+    )
+    _EXTENDED.append(cast("type[Project]", model))
+    return cast("type[Project]", model)
+
+
+# The models built for packs with facts of their own, in the order they were first built:
+# the tools that reason about any project's facts (counterfactuals, what-if, Rete) find the
+# types of those facts here.
+_EXTENDED: list[type[Project]] = []
+
+
+def extended_models() -> tuple[type[Project], ...]:
+    """The project models built so far for packs with facts of their own."""
+    return tuple(_EXTENDED)
 
 
 if not TYPE_CHECKING:

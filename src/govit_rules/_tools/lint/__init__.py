@@ -58,9 +58,9 @@ def lint_pack(pack: CompiledPack, *, regulations: Path | str | None = None) -> l
     With ``regulations`` (a folder holding the pack's ``document.source`` file), the
     index and the messages are also checked against the regulation's text.
     """
-    types = fact_types()
+    types = fact_types(pack.project_model)
     cases, problems = load_cases(pack)
-    projects = case_projects(cases)
+    projects = case_projects(cases, pack.project_model)
     out: list[Problem] = list(problems)
     out += check_routes(pack, types)
     for rule in pack.rules:

@@ -20,13 +20,13 @@ __all__ = ["case_projects", "check_tests"]
 _ORDER_OPS = (*NUMERIC_OPS, *DATE_OPS)
 
 
-def case_projects(cases: Sequence[LoadedCase]) -> list[Project]:
+def case_projects(cases: Sequence[LoadedCase], model: type[Project] | None = None) -> list[Project]:
     from ..._engine.evaluate import validate_project
 
     out: list[Project] = []
     for c in cases:
         try:
-            out.append(validate_project(c.project))
+            out.append(validate_project(c.project, model))
         except GovitRulesError:
             continue
     return out
