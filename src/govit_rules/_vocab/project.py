@@ -116,11 +116,24 @@ def _build(local_facts: tuple[FactSpec, ...]) -> type[Project]:
     return cast("type[Project]", model)
 
 
+def _same_fact(a: FactSpec, b: FactSpec) -> bool:
+    """Two declarations of one fact, word for word (a copied pack repeats its own facts)."""
+    return (a.name, a.type, a.zh, a.en, a.unit, a.stage) == (
+        b.name,
+        b.type,
+        b.zh,
+        b.en,
+        b.unit,
+        b.stage,
+    )
+
+
 def extend_project_model(local_facts: Iterable[FactSpec]) -> type[Project]:
     """The shipped :class:`Project` plus the facts a pack outside the library declares.
 
-    A shipped pack's own facts are in :class:`Project` already and add nothing; a fact that
-    another declaration already names is refused (:class:`ValueError`). The model is cached.
+    A shipped pack's own facts are in :class:`Project` already and add nothing (so does a
+    copy of a shipped pack); a fact that another declaration already names differently is
+    refused (:class:`ValueError`). The model is cached.
     """
     return _extend(tuple(local_facts))
 
@@ -133,7 +146,7 @@ def _extend(local_facts: tuple[FactSpec, ...]) -> type[Project]:
         other = known.get(spec.name)
         if other is None:
             new.append(spec)
-        elif other.file.resolve() != spec.file.resolve():
+        elif other.file.resolve() != spec.file.resolve() and not _same_fact(other, spec):
             raise ValueError(
                 f"{spec.source}: fact {spec.name!r} is already declared at {other.source}; "
                 "reuse it instead of declaring it again"
