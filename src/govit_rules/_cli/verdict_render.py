@@ -121,15 +121,20 @@ def print_verdict(
                 f"{esc(_cite(r.citation))}"
             )
             for i, s in enumerate(r.steps, 1):
+                to = f" → {esc(s.to_zh)} ({esc(s.to_en)})" if s.to else ""
                 c.print(
-                    f"    {i}. {esc(s.authority_zh)} ({esc(s.authority_en)}) {esc(s.action_zh)} "
-                    f"[dim]{esc(s.authority)} {s.action}[/dim]"
+                    f"    {i}. {esc(s.authority_zh)} ({esc(s.authority_en)}) {esc(s.action_zh)}"
+                    f"{to} [dim]{esc(s.authority)} {s.action}{' ' + esc(s.to) if s.to else ''}[/dim]"
                 )
             if r.final_approver:
                 step = next(s for s in reversed(r.steps) if s.authority == r.final_approver)
                 c.print(
                     f"    final approver: [bold]{esc(r.final_approver)}[/bold] "
                     f"({esc(step.authority_zh)} / {esc(step.authority_en)})"
+                )
+            elif r.filed_with:
+                c.print(
+                    f"    no approval: the route ends in a filing with [bold]{esc(r.filed_with)}[/bold]"
                 )
     if v.deadlines:
         shown = [d for d in v.deadlines if show_all or d.status.value != "not_applicable"]
