@@ -274,7 +274,7 @@ def print_explanations(views: Sequence[dict[str, Any]], verdict: Verdict) -> Non
 
 
 def print_comparison(rows: Sequence[dict[str, Any]], on: date | None) -> None:
-    """The ``compare`` table, then the documents left out per pack."""
+    """The ``compare`` table, then the documents left out and the facts needed per pack."""
     from rich.table import Table
 
     table = Table(title=f"as of {on or date.today()}", show_lines=False)
@@ -314,4 +314,12 @@ def print_comparison(rows: Sequence[dict[str, Any]], on: date | None) -> None:
         print(
             "submitted documents a pack does not declare were left out for it: "
             + ", ".join(left_out)
+        )
+    needed = [
+        f"{r['jurisdiction']} {len(r['facts_needed'])}" for r in rows if r.get("facts_needed")
+    ]
+    if needed:
+        print(
+            "facts a pack needs that the project does not give (--format json lists them): "
+            + ", ".join(needed)
         )
