@@ -135,3 +135,17 @@ def test_the_one_walk_reads_facts_in_order_and_counts_shared_subtrees_at_every_u
     ]
     assert children(tree) == tree.parts and children(Known("is_secret", expected=True)) == ()
     assert expanded_size(tree) == 1 + 2 + (1 + 2) + 1
+
+
+def test_compare_names_the_facts_each_pack_needs_that_the_project_does_not_give() -> None:
+    from govit_rules import get_pack, validate_project
+    from govit_rules._engine.compare import compare_rows
+
+    on = date(2026, 11, 25)
+    p = validate_project({"stage": "declaration", "plan_year": 2027})
+    rows = compare_rows(p, on, [(j, lambda j=j: get_pack(j, on)) for j in ("dazhou", "hailing")])
+    by = {r["jurisdiction"]: r for r in rows}
+    # Scope facts decide whether the measures apply at all: each pack asks for its own.
+    assert "funding_sources" in by["dazhou"]["facts_needed"]
+    assert "plan_year" not in by["hailing"]["facts_needed"]
+    assert by["dazhou"]["facts_needed"] != by["hailing"]["facts_needed"]

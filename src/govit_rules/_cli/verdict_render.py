@@ -121,15 +121,20 @@ def print_verdict(
                 f"{esc(_cite(r.citation))}"
             )
             for i, s in enumerate(r.steps, 1):
+                to = f" → {esc(s.to_zh)} ({esc(s.to_en)})" if s.to else ""
                 c.print(
-                    f"    {i}. {esc(s.authority_zh)} ({esc(s.authority_en)}) {esc(s.action_zh)} "
-                    f"[dim]{esc(s.authority)} {s.action}[/dim]"
+                    f"    {i}. {esc(s.authority_zh)} ({esc(s.authority_en)}) {esc(s.action_zh)}"
+                    f"{to} [dim]{esc(s.authority)} {s.action}{' ' + esc(s.to) if s.to else ''}[/dim]"
                 )
             if r.final_approver:
                 step = next(s for s in reversed(r.steps) if s.authority == r.final_approver)
                 c.print(
                     f"    final approver: [bold]{esc(r.final_approver)}[/bold] "
                     f"({esc(step.authority_zh)} / {esc(step.authority_en)})"
+                )
+            elif r.filed_with:
+                c.print(
+                    f"    no approval: the route ends in a filing with [bold]{esc(r.filed_with)}[/bold]"
                 )
     if v.deadlines:
         shown = [d for d in v.deadlines if show_all or d.status.value != "not_applicable"]
@@ -269,7 +274,7 @@ def print_explanations(views: Sequence[dict[str, Any]], verdict: Verdict) -> Non
 
 
 def print_comparison(rows: Sequence[dict[str, Any]], on: date | None) -> None:
-    """The ``compare`` table, then the documents left out per pack."""
+    """The ``compare`` table, then the documents left out and the facts needed per pack."""
     from rich.table import Table
 
     table = Table(title=f"as of {on or date.today()}", show_lines=False)
@@ -309,4 +314,12 @@ def print_comparison(rows: Sequence[dict[str, Any]], on: date | None) -> None:
         print(
             "submitted documents a pack does not declare were left out for it: "
             + ", ".join(left_out)
+        )
+    needed = [
+        f"{r['jurisdiction']} {len(r['facts_needed'])}" for r in rows if r.get("facts_needed")
+    ]
+    if needed:
+        print(
+            "facts a pack needs that the project does not give (--format json lists them): "
+            + ", ".join(needed)
         )

@@ -1,8 +1,9 @@
 """The same project under several jurisdictions, side by side, as plain data.
 
 Owns :func:`compare_rows`, one row per pack: whether the regulation applies, the outcome,
-the final approver of project approval, deadlines counted and missed, prohibitions hit; a
-pack that fails to load gives an error row instead of stopping the comparison.
+the final approver of project approval, deadlines counted and missed, prohibitions hit, the
+facts the pack needs that the project does not give; a pack that fails to load gives an
+error row instead of stopping the comparison.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ def compare_rows(
                 "missed": missed,
                 "prohibitions": prohibitions,
                 "documents_not_in_pack": foreign,
+                # The facts this pack's rules need that the project does not give.
+                "facts_needed": [m.fact for m in v.missing_facts],
             }
         )
     return rows

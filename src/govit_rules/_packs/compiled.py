@@ -74,6 +74,7 @@ class CompiledRule:
     documents: tuple[str | tuple[str, ...], ...] = ()
     route: str | None = None
     steps: tuple[tuple[str, str], ...] = ()
+    step_to: tuple[str | None, ...] = ()  # each step's addressee (``to``), or None
     anchor: str | None = None
     done: str | None = None
     deadline: DeadlineSpec | None = None
@@ -230,9 +231,11 @@ class CompiledPack:
             return cached
         rule = self.by_id[rule_id]
         steps = []
-        final = None
-        for authority, action in rule.steps:
+        final = filed = None
+        addressees = rule.step_to or (None,) * len(rule.steps)
+        for (authority, action), to in zip(rule.steps, addressees, strict=True):
             zh, en = self.authorities[authority]
+            to_zh, to_en = self.authorities[to] if to is not None else (None, None)
             steps.append(
                 make(
                     RouteStepResult,
@@ -241,10 +244,17 @@ class CompiledPack:
                     authority_en=en,
                     action=action,
                     action_zh=ACTIONS[action][0],
+                    to=to,
+                    to_zh=to_zh,
+                    to_en=to_en,
                 )
             )
             if action in ("decide", "approve"):
                 final = authority
+            elif action == "file":
+                # The body that keeps the filing: the step's addressee, or (in steps that
+                # name no addressee) the authority the pack names for the filing.
+                filed = to or authority
         assert rule.route is not None
         title_zh, title_en = self.routes[rule.route]
         result = make(
@@ -257,6 +267,7 @@ class CompiledPack:
             also_cites=self.fixed[rule.id][1],
             steps=steps,
             final_approver=final,
+            filed_with=filed if final is None else None,
             missing_facts=[],
         )
         cache[rule.id] = result

@@ -178,8 +178,10 @@ class ArticlesFile(_Strict):
 
 
 class Step(_Strict):
-    authority: str
+    authority: str  # who acts
     action: Action
+    # To whom the step is addressed: who receives a report or keeps a filing (报送/备案).
+    to: str | None = None
 
 
 class PeriodSpec(_Strict):
@@ -311,6 +313,9 @@ class Expect(_Strict):
     not_cites: list[str] = []
     findings: dict[str, str] = {}
     final_approver: dict[str, str | None] = {}
+    # A route that ends in a filing: the body that keeps it (null: not a filing route).
+    filed_with: dict[str, str | None] = {}
+    # Each step as [authority, action] or [authority, action, addressee].
     route_steps: dict[str, list[list[str]]] = {}
     deadlines: dict[str, DeadlineExpect] = {}
     required_documents: list[str] = []

@@ -24,7 +24,6 @@ from .._io.yaml import load_yaml
 from .._lang.facts import FactType, fact_types
 from .._lang.text import cond_text
 from .._packs.loader import MAIN_KEY, CompiledPack, CompiledRule
-from .._packs.schema import ACTIONS
 from .._vocab.project import Project
 from .._vocab.vocabulary import shipped_local_facts
 from .coverage import case_citation, load_cases, pack_coverage, pins, rel_to_pack, source_rel
@@ -111,20 +110,23 @@ def _rule_view(
     cases: Sequence[LoadedCase],
 ) -> dict[str, Any]:
     steps = []
-    final = None
-    for authority, action in rule.steps:
-        zh, en = pack.authorities.get(authority, (authority, authority))
-        steps.append(
+    final = filed = None
+    if rule.route is not None:
+        route = pack.route_result(rule.id)
+        final, filed = route.final_approver, route.filed_with
+        steps = [
             {
-                "authority": authority,
-                "zh": zh,
-                "en": en,
-                "action": action,
-                "action_zh": ACTIONS.get(action, (action, action))[0],
+                "authority": s.authority,
+                "zh": s.authority_zh,
+                "en": s.authority_en,
+                "action": s.action,
+                "action_zh": s.action_zh,
+                "to": s.to,
+                "to_zh": s.to_zh,
+                "to_en": s.to_en,
             }
-        )
-        if action in ("decide", "approve"):
-            final = authority
+            for s in route.steps
+        ]
     documents = [
         {
             "id": " | ".join(ids),
@@ -155,6 +157,7 @@ def _rule_view(
         "route_title": pack.routes.get(rule.route, ("", "")) if rule.route else None,
         "steps": steps,
         "final_approver": final,
+        "filed_with": filed,
         "deadline": {
             "anchor": rule.anchor,
             "period": rule.deadline.describe(),

@@ -145,9 +145,16 @@ def check_case(pack: CompiledPack, lc: LoadedCase) -> CaseResult:
         got_approver = v.final_approver(route)
         if got_approver != approver:
             fails.append(f"final_approver[{route}]: expected {approver}, got {got_approver}")
+    for route, filed in e.filed_with.items():
+        r = v.route(route)
+        got_filed = r.filed_with if r else None
+        if got_filed != filed:
+            fails.append(f"filed_with[{route}]: expected {filed}, got {got_filed}")
     for route, steps in e.route_steps.items():
         r = v.route(route)
-        got_steps = [[s.authority, s.action] for s in r.steps] if r else None
+        got_steps = (
+            [[s.authority, s.action, *([s.to] if s.to else [])] for s in r.steps] if r else None
+        )
         if got_steps != steps:
             fails.append(f"route_steps[{route}]: expected {steps}, got {got_steps}")
     for rule_id, de in e.deadlines.items():

@@ -142,7 +142,7 @@ def pack_texts(pack: CompiledPack, raw_messages: Mapping[str, tuple[str, str]]) 
             entry["stage"] = stage
         if rule.kind == "route":
             entry["route"] = pack.route_result(rule.id).model_dump(
-                mode="json", include={"route", "title", "steps", "final_approver"}
+                mode="json", include={"route", "title", "steps", "final_approver", "filed_with"}
             )
         if rule.kind == "deadline":
             entry["period"] = pack.period_text(rule.id)

@@ -210,6 +210,10 @@ class RouteStepResult(_Out):
     authority_en: str
     action: str
     action_zh: str
+    # To whom the step is addressed (the body a report goes to, or that keeps a filing).
+    to: str | None = None
+    to_zh: str | None = None
+    to_en: str | None = None
 
 
 class RouteResult(_Out):
@@ -223,6 +227,8 @@ class RouteResult(_Out):
     also_cites: list[CitationRef] = []
     steps: list[RouteStepResult]
     final_approver: str | None
+    # A route with no decision whose last word is a filing (备案制): the body that keeps it.
+    filed_with: str | None = None
     missing_facts: list[str] = []
 
 

@@ -35,18 +35,19 @@ class Route(RuleKind):
                 f"no route {spec.route!r} in pack.yaml routes{suggest(spec.route, prep.routes)}",
             )
         for i, step in enumerate(spec.steps or []):
-            if step.authority not in prep.authorities:
-                prep.report(
-                    prep.at("steps", i, "authority"),
-                    "unknown-authority",
-                    f"no authority {step.authority!r} in pack.yaml"
-                    f"{suggest(step.authority, prep.authorities)}",
-                )
+            for key, who in (("authority", step.authority), ("to", step.to)):
+                if who is not None and who not in prep.authorities:
+                    prep.report(
+                        prep.at("steps", i, key),
+                        "unknown-authority",
+                        f"no authority {who!r} in pack.yaml{suggest(who, prep.authorities)}",
+                    )
         if not spec.steps:
             prep.report(prep.at("steps"), "missing-key", "a route needs at least one step")
         return {
             "route": spec.route,
             "steps": tuple((s.authority, s.action) for s in spec.steps or ()),
+            "step_to": tuple(s.to for s in spec.steps or ()),
         }
 
     def missing(self, p: Project, entry: Entry) -> list[str]:
