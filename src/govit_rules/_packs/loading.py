@@ -19,7 +19,7 @@ from .._lang.conditions import FactType, clip, fact_types
 from .._law.citation import Citation
 from .._vocab.project import Project, extend_project_model
 from .._vocab.suggest import suggest
-from .._vocab.vocabulary import read_facts
+from .._vocab.vocabulary import read_facts, shipped_facts_files
 from ..errors import PackError, Problem
 
 __all__ = ["MAX_FILE_BYTES", "Loading", "cite"]
@@ -36,6 +36,8 @@ class Loading:
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
         self.hasher = hashlib.sha256()
+        self._cwd = Path.cwd()
+        self._shown: dict[Path, str] = {}
         self.project_model, self.types = self._own_facts(root / "facts.yaml")
         self.sets: dict[str, tuple[str, frozenset[Any]]] = {}
         # Articles cited by rules that failed to load: not reported as uncovered on top.
@@ -50,7 +52,9 @@ class Loading:
         if path.is_file():
             try:
                 self.hasher.update(path.read_bytes())
-                model = extend_project_model(read_facts(path))
+                # A shipped pack's own facts are part of Project: nothing to read again.
+                if path.resolve() not in shipped_facts_files():
+                    model = extend_project_model(read_facts(path))
             except PackError as exc:
                 self.problems.extend(exc.problems)
             except ValueError as exc:
@@ -62,10 +66,18 @@ class Loading:
         return model, fact_types(model)
 
     def rel(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(Path.cwd()))
-        except ValueError:
-            return str(path)
+        """``path`` as shown in problems: relative to the working directory when inside it.
+
+        Asked once per rule and condition: the answer per file is kept for this load.
+        """
+        shown = self._shown.get(path)
+        if shown is None:
+            try:
+                shown = str(path.relative_to(self._cwd))
+            except ValueError:
+                shown = str(path)
+            self._shown[path] = shown
+        return shown
 
     def problem(self, path: Path | str, pos: tuple[int, int], code: str, message: str) -> None:
         self.problems.append(

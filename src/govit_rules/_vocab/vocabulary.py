@@ -38,6 +38,7 @@ __all__ = [
     "annotation_of",
     "read_facts",
     "shared_facts",
+    "shipped_facts_files",
     "shipped_local_facts",
     "shipped_packs_dir",
 ]
@@ -246,3 +247,9 @@ def shipped_local_facts() -> tuple[FactSpec, ...]:
     for path in sorted(shipped_packs_dir().glob("*/facts.yaml")):
         out.extend(read_facts(path))
     return tuple(out)
+
+
+@cache
+def shipped_facts_files() -> frozenset[Path]:
+    """The shipped packs' ``facts.yaml`` files (resolved): their facts are in Project."""
+    return frozenset(path.resolve() for path in shipped_packs_dir().glob("*/facts.yaml"))
