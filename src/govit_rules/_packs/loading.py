@@ -57,12 +57,6 @@ class Loading:
                     model = extend_project_model(read_facts(path))
             except PackError as exc:
                 self.problems.extend(exc.problems)
-            except ValueError as exc:
-                where, _, message = str(exc).partition(": ")
-                file, line, col = [*where.rsplit(":", 2), "0", "0"][:3]
-                self.problems.append(
-                    Problem(file, int(line or 0), int(col or 0), "duplicate-fact", message)
-                )
         return model, fact_types(model)
 
     def rel(self, path: Path) -> str:

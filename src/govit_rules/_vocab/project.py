@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from ..errors import PackError
 from .values import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -105,10 +106,15 @@ def _build(local_facts: tuple[FactSpec, ...]) -> type[Project]:
                 f"{spec.source}: fact {spec.name!r} is already declared at {names[spec.name].source}"
             )
         names[spec.name] = spec
-    fields = {spec.name: _field(spec) for spec in (*shared, *local_facts)}
+    return _model(_ProjectBase, (*shared, *local_facts))
+
+
+def _model(base: type[BaseModel], facts: Iterable[FactSpec]) -> type[Project]:
+    """A project model: ``base`` with one optional field per fact."""
+    fields = {spec.name: _field(spec) for spec in facts}
     model = create_model(  # type: ignore[call-overload]
         "Project",
-        __base__=_ProjectBase,
+        __base__=base,
         __module__=__name__,
         __doc__=_ProjectBase.__doc__,
         **fields,
@@ -133,7 +139,7 @@ def extend_project_model(local_facts: Iterable[FactSpec]) -> type[Project]:
 
     A shipped pack's own facts are in :class:`Project` already and add nothing (so does a
     copy of a shipped pack); a fact that another declaration already names differently is
-    refused (:class:`ValueError`). The model is cached.
+    refused (:class:`PackError`, located at the declaration). The model is cached.
     """
     return _extend(tuple(local_facts))
 
@@ -142,27 +148,26 @@ def extend_project_model(local_facts: Iterable[FactSpec]) -> type[Project]:
 def _extend(local_facts: tuple[FactSpec, ...]) -> type[Project]:
     known = {s.name: s for s in (*shared_facts(), *shipped_local_facts())}
     new = []
+    twice = []
     for spec in local_facts:
         other = known.get(spec.name)
         if other is None:
             new.append(spec)
         elif other.file.resolve() != spec.file.resolve() and not _same_fact(other, spec):
-            raise ValueError(
-                f"{spec.source}: fact {spec.name!r} is already declared at {other.source}; "
-                "reuse it instead of declaring it again"
+            twice.append(
+                spec.problem(
+                    "duplicate-fact",
+                    f"fact {spec.name!r} is already declared at {other.source}; reuse it "
+                    "instead of declaring it again",
+                )
             )
+    if twice:
+        raise PackError("a fact is declared twice", twice)
     if not new:
         return Project
-    fields = {spec.name: _field(spec) for spec in new}
-    model = create_model(  # type: ignore[call-overload]
-        "Project",
-        __base__=Project,
-        __module__=__name__,
-        __doc__=_ProjectBase.__doc__,
-        **fields,
-    )
-    _EXTENDED.append(cast("type[Project]", model))
-    return cast("type[Project]", model)
+    model = _model(Project, new)
+    _EXTENDED.append(model)
+    return model
 
 
 # The models built for packs with facts of their own, in the order they were first built:

@@ -91,6 +91,11 @@ class FactSpec:
         """The declaration file (a pack's facts.yaml lies in the pack's folder)."""
         return Path(self.source.rpartition(":")[0])
 
+    def problem(self, code: str, message: str) -> Problem:
+        """A problem located at this declaration."""
+        where, line, col = [*self.source.rsplit(":", 2), "0", "0"][:3]
+        return Problem(where, int(line or 0), int(col or 0), code, message)
+
 
 def annotation_of(type_name: str) -> Any:
     """The annotation of a declared type (``money``, ``enum Stage``, ``set of Component`` …)."""
