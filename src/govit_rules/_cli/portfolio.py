@@ -45,6 +45,15 @@ _BACKEND = Annotated[
 _AS_OF = Annotated[
     str | None, typer.Option("--as-of", help="The date to judge at (default: today).")
 ]
+_PACK = Annotated[
+    Path | None,
+    typer.Option(
+        "--pack",
+        "-p",
+        help="The rule pack in this folder, for the rows of its jurisdiction (its own facts "
+        "are columns too).",
+    ),
+]
 _FMT = Annotated[str, typer.Option("--format", "-f", help="text for people, json for machines.")]
 _TOP = Annotated[int, typer.Option("--top", help="How many articles to list.")]
 
@@ -79,6 +88,22 @@ def _start(as_of: str | None, backend: str | None, fmt: str) -> tuple[date, Any]
                 "the columnar evaluator is not installed; use rows", param_hint="--backend"
             )
     return on, backend
+
+
+def _pack_of(pack_dir: Path | None, jurisdiction: str | None) -> Any:
+    """The pack of ``--pack DIR``, if given (a pack outside the library, with its facts)."""
+    if pack_dir is None:
+        return None
+    from .._api import load_pack
+
+    pack = load_pack(pack_dir)
+    if jurisdiction is not None and jurisdiction != pack.jurisdiction:
+        raise typer.BadParameter(
+            f"{pack_dir} is the pack of {pack.jurisdiction!r}, not {jurisdiction!r}; "
+            "drop one of the two options",
+            param_hint="--pack",
+        )
+    return pack
 
 
 def _progress(total: int) -> tuple[AbstractContextManager[Any], Progress | None]:
@@ -116,6 +141,7 @@ def audit_cmd(
     backend: _BACKEND = None,
     fmt: _FMT = "text",
     top: _TOP = 10,
+    pack_dir: _PACK = None,
 ) -> int:
     """Audit a whole portfolio of projects and summarise it.
 
@@ -127,13 +153,15 @@ def audit_cmd(
     from .._portfolio.audit import audit
     from .._portfolio.files import read_portfolio
 
-    frame = read_portfolio(portfolio)
+    pack = _pack_of(pack_dir, jurisdiction)
+    frame = read_portfolio(portfolio, pack=pack)
     bar, tick = _progress(frame.height)
     with bar:
         result = audit(
             frame,
             on,
             jurisdiction=jurisdiction,
+            pack=pack,
             backend=chosen,
             progress=tick,
             source=str(portfolio),
@@ -164,6 +192,7 @@ def simulate_cmd(
     backend: _BACKEND = None,
     fmt: _FMT = "text",
     show: Annotated[int, typer.Option("--show", help="How many changed projects to list.")] = 20,
+    pack_dir: _PACK = None,
 ) -> int:
     """Simulate a reform over a portfolio: which projects change outcome, approver, deadline.
 
@@ -179,8 +208,8 @@ def simulate_cmd(
     from .._portfolio.simulate import simulate
 
     ref = load_reform(reform)
-    pack = get_pack(jurisdiction or ref.pack, on)
-    frame = read_portfolio(portfolio)
+    pack = _pack_of(pack_dir, jurisdiction) or get_pack(jurisdiction or ref.pack, on)
+    frame = read_portfolio(portfolio, pack=pack)
     bar, tick = _progress(2 * frame.height)
     with bar:
         sim = simulate(frame, on, pack, ref, backend=chosen, progress=tick)

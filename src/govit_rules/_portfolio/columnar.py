@@ -26,7 +26,7 @@ from .._lang.conditions import TrueCond
 from .._packs.loader import CompiledPack
 from .._vocab.verdict import Outcome, Verdict
 from .deadlines import DEFAULT_SPAN, DeadlinePlan
-from .exprs import LeafCache, check_documents, normalise
+from .exprs import LeafCache, check_documents, check_own_facts, normalise
 from .rowwise import output_schema, project_of_row
 from .statuses import STATUS_TEXT, RuleColumns, StatusBuilder, code_column, read_facts, stage_rank
 
@@ -57,7 +57,7 @@ def stages(pack: CompiledPack, as_of: date, span: tuple[int, int]) -> Stages:
     if key in memo:
         found: Stages = memo[key]
         return found
-    cache = LeafCache()
+    cache = LeafCache(pack.project_model)
     cols: dict[str, RuleColumns] = {}
     conditions: list[pl.Expr] = []
     for n, rule in enumerate(pack.rules):
@@ -139,7 +139,8 @@ def evaluate_columns(pack: CompiledPack, frame: pl.DataFrame, as_of: date) -> pl
     gives Arrow out.
     """
     frame = as_frame(frame)
-    base = normalise(frame, read_facts(pack))
+    check_own_facts(frame, pack.jurisdiction, pack.project_model)
+    base = normalise(frame, read_facts(pack), pack.project_model)
     check_documents(frame, pack.jurisdiction, sorted(pack.documents))
     if not pack.in_force(as_of):
         return _not_in_force(frame, output_schema(pack, "project_id" in frame.columns))
@@ -171,5 +172,6 @@ def _not_in_force(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.Dat
 
 def verdict_for_row(pack: CompiledPack, frame: pl.DataFrame, i: int, as_of: date) -> Verdict:
     """The full, cited verdict of the per-project engine for row ``i`` of ``frame``."""
-    verdict: Verdict = pack.evaluate(project_of_row(as_frame(frame), i), as_of)
+    project = project_of_row(as_frame(frame), i, pack.project_model)
+    verdict: Verdict = pack.evaluate(project, as_of)
     return verdict

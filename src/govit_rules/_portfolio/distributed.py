@@ -1,8 +1,9 @@
 """Portfolios beyond one machine: the same evaluator over a Dask DataFrame.
 
 Owns :func:`evaluate_dask`. Each partition (a pandas frame, Arrow-backed when read from
-Parquet) is turned into the typed input frame, evaluated by the chosen backend and turned
-back; the result is a Dask DataFrame with the portfolio output columns, lazily computed.
+Parquet) is turned into the typed input frame of the pack's project model, evaluated by
+the chosen backend and turned back; the result is a Dask DataFrame with the portfolio
+output columns, lazily computed.
 
 The pack travels as its source (:class:`PackSource`: the text of its YAML files and its
 content hash), never as compiled code: workers compile it once each and keep it in a
@@ -64,7 +65,7 @@ class PackSource:
 
 def _partition(part: Any, source: PackSource, as_of: date, backend: Backend | None) -> Any:
     pack = source.compiled()
-    frame = to_input_frame(pl.from_pandas(part, include_index=False))
+    frame = to_input_frame(pl.from_pandas(part, include_index=False), pack=pack)
     out = evaluator(backend)(pack, frame, as_of)
     return out.to_pandas(use_pyarrow_extension_array=True)
 
@@ -83,7 +84,7 @@ def evaluate_dask(
     ``distributed.Client`` to scatter the pack to its workers once.
     """
     source = PackSource.of(pack)
-    empty = to_input_frame(pl.from_pandas(frame._meta, include_index=False))
+    empty = to_input_frame(pl.from_pandas(frame._meta, include_index=False), pack=pack)
     meta = evaluator(backend)(pack, empty, as_of).to_pandas(use_pyarrow_extension_array=True)
     shipped: Any = client.scatter(source, broadcast=True) if client is not None else source
     return frame.map_partitions(

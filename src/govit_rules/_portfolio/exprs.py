@@ -39,12 +39,13 @@ from .._lang.conditions import (
     Test,
     TrueCond,
     fact_types,
+    known_fact_types,
 )
-from .._vocab.project import FIRST_YEAR, LAST_YEAR
+from .._vocab.project import FIRST_YEAR, LAST_YEAR, Project
 from .._vocab.suggest import suggest
 from ..errors import Problem, ProjectValidationError
 
-__all__ = ["LeafCache", "check_documents", "fact_dtype", "normalise"]
+__all__ = ["LeafCache", "check_documents", "check_own_facts", "fact_dtype", "normalise"]
 
 _COMPARE = {">=": "ge", ">": "gt", "<=": "le", "<": "lt"}
 
@@ -94,17 +95,21 @@ def _whole(value: Decimal) -> tuple[int, int]:
 
 
 @functools.cache
-def _types() -> Mapping[str, FactType]:
-    return MappingProxyType(fact_types())
+def _types(model: type[Project] = Project) -> Mapping[str, FactType]:
+    """The fact types of a project model: a pack's own (``CompiledPack.project_model``)."""
+    return MappingProxyType(fact_types(model))
 
 
-def normalise(frame: pl.DataFrame, facts: list[str]) -> pl.DataFrame:
+def normalise(
+    frame: pl.DataFrame, facts: list[str], model: type[Project] = Project
+) -> pl.DataFrame:
     """The facts a pack reads, each as a column of its contract type (absent ones null).
 
-    Integers and decimal text become exact decimals; a float money column is refused, as
-    a float has already lost the exact amount.
+    ``model`` is the pack's project model. Integers and decimal text become exact
+    decimals; a float money column is refused, as a float has already lost the exact
+    amount.
     """
-    types = _types()
+    types = _types(model)
     schema = frame.schema  # built anew on every access: read it once
     problems: list[Problem] = []
     exprs: list[pl.Expr] = []
@@ -145,12 +150,14 @@ def normalise(frame: pl.DataFrame, facts: list[str]) -> pl.DataFrame:
     try:
         base = frame.select(exprs)
     except pl.exceptions.PolarsError:
-        base = _locate_cast_failure(frame, exprs)
-    check_values(base)
+        base = _locate_cast_failure(frame, exprs, model)
+    check_values(base, model)
     return base
 
 
-def _locate_cast_failure(frame: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFrame:
+def _locate_cast_failure(
+    frame: pl.DataFrame, exprs: list[pl.Expr], model: type[Project] = Project
+) -> pl.DataFrame:
     """Name every column whose cells cannot be read as their fact's type."""
     problems = []
     for expr in exprs:
@@ -159,7 +166,7 @@ def _locate_cast_failure(frame: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFr
         except pl.exceptions.PolarsError as exc:
             name = expr.meta.output_name()
             first = str(exc).strip().splitlines()[0]
-            kind = _types()[name].describe()
+            kind = _types(model)[name].describe()
             problems.append(Problem(name, 0, 0, "bad-value", f"{name!r} holds a {kind}: {first}"))
     raise ProjectValidationError(
         f"the portfolio has {len(problems)} unusable column(s)", problems
@@ -167,26 +174,24 @@ def _locate_cast_failure(frame: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFr
 
 
 @functools.cache
-def _rejects(fact: str, value: Any) -> bool:
+def _rejects(fact: str, value: Any, model: type[Project] = Project) -> bool:
     """The project model refuses ``value`` for ``fact`` (a negative amount, a percent > 100)."""
     from pydantic import ValidationError
 
-    from .._vocab.project import Project
-
     try:
-        Project.model_validate({fact: value})
+        model.model_validate({fact: value})
     except ValidationError:
         return True
     return False
 
 
-def check_values(base: pl.DataFrame) -> None:
-    """Refuse, with row and column, what the project model would refuse in a cell.
+def check_values(base: pl.DataFrame, model: type[Project] = Project) -> None:
+    """Refuse, with row and column, what the project ``model`` would refuse in a cell.
 
     Values outside a fact's vocabulary (with a did-you-mean), negative amounts and
     percentages above 100; the per-project engine rejects such projects too.
     """
-    types = _types()
+    types = _types(model)
     checks: dict[str, tuple[pl.Expr, str]] = {}
     for name in base.columns:
         ftype = types[name]
@@ -199,7 +204,7 @@ def check_values(base: pl.DataFrame) -> None:
             else:
                 bad = ~col.is_in(members)
             checks[name] = (bad, f"is not a value of {name!r} (allowed: {', '.join(members)})")
-        elif ftype.kind == "integer" and _rejects(name, FIRST_YEAR - 1):
+        elif ftype.kind == "integer" and _rejects(name, FIRST_YEAR - 1, model):
             # A year (plan_year …): the project model admits the years of its calendar.
             checks[name] = (
                 (col < FIRST_YEAR) | (col > LAST_YEAR),
@@ -207,9 +212,9 @@ def check_values(base: pl.DataFrame) -> None:
             )
         elif ftype.kind in ("number", "integer"):
             zero = Decimal(-1) if ftype.kind == "number" else -1
-            if _rejects(name, zero):
+            if _rejects(name, zero, model):
                 bad = col < 0
-                if ftype.kind == "number" and _rejects(name, Decimal(101)):
+                if ftype.kind == "number" and _rejects(name, Decimal(101), model):
                     bad = bad | (col > 100)
                 checks[name] = (bad, f"is out of range for {name!r}")
     if not checks:
@@ -269,11 +274,43 @@ def check_documents(frame: pl.DataFrame, pack: str, known: list[str]) -> None:
     )
 
 
+def check_own_facts(frame: pl.DataFrame, pack: str, model: type[Project]) -> None:
+    """Refuse, with row and column, a value of a fact the pack's ``model`` does not have.
+
+    A portfolio of several packs has the columns of all their facts; a row reads only its
+    own pack's. A value in another pack's fact is refused, as the engine refuses that fact
+    in a project (``unknown-fact``); an empty cell there is no fact at all.
+    """
+    others = known_fact_types()
+    problems = []
+    for name in frame.columns:
+        if name in model.model_fields or name not in others:
+            continue  # the pack's fact, or no fact at all (project_id, ...)
+        given = frame[name].is_not_null()
+        if given.any():
+            row = int(given.arg_true()[0])
+            problems.append(
+                Problem(
+                    f"row {row + 1}",
+                    0,
+                    0,
+                    "unknown-fact",
+                    f"no fact {name!r} in the project model of the {pack} pack"
+                    f"{suggest(name, list(model.model_fields))}",
+                )
+            )
+    if problems:
+        raise ProjectValidationError(
+            f"the portfolio gives {len(problems)} fact(s) the {pack} pack does not know",
+            problems,
+        )
+
+
 class LeafCache:
     """Compiles conditions; every distinct leaf becomes one named temporary column."""
 
-    def __init__(self) -> None:
-        self.types = _types()
+    def __init__(self, model: type[Project] = Project) -> None:
+        self.types = _types(model)
         self.leaves: dict[tuple[Any, ...], tuple[str, pl.Expr]] = {}
 
     def leaf_columns(self) -> list[pl.Expr]:

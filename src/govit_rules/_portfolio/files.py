@@ -1,7 +1,9 @@
 """Portfolio files: CSV, JSONL and Parquet tables of projects, read exactly, results written.
 
 Owns the documented column layout (docs/portfolio.md): one column per project fact, named
-as the fact; ``project_id`` and ``jurisdiction`` are optional extra columns. Every cell is
+as the fact; ``project_id`` and ``jurisdiction`` are optional extra columns. The facts are
+those of the project models of the packs the file is read for (a pack's own ``facts.yaml``
+adds to the shipped model); a row gives values only for the facts of its own pack. Every cell is
 checked like a project field would be, and a bad one is reported by file, row and column,
 never silently dropped. Money never passes through a float: CSV cells are read as text and
 parsed as decimals, JSONL numbers are parsed as ``Decimal``, and a float money column in a
@@ -13,12 +15,13 @@ empty set, an empty cell is unknown.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import polars as pl
 from annotated_types import Ge, Le
@@ -27,6 +30,9 @@ from .._lang.conditions import FactType, fact_types
 from .._vocab.project import Project
 from .._vocab.suggest import suggest
 from ..errors import PortfolioError, Problem
+
+if TYPE_CHECKING:
+    from .._packs.compiled import CompiledPack
 
 __all__ = ["EXTRA_COLUMNS", "read_portfolio", "to_input_frame", "write_portfolio", "write_results"]
 
@@ -51,10 +57,10 @@ class _Where:
         return Problem(self.path, line, self.columns.get(column, 0), code, message)
 
 
-def _bounds(name: str) -> tuple[Decimal | None, Decimal | None]:
+def _bounds(name: str, model: type[Project] = Project) -> tuple[Decimal | None, Decimal | None]:
     """The inclusive limits of a fact (``Ge``/``Le`` in its optional, annotated type)."""
     low = high = None
-    field = Project.model_fields[name]
+    field = model.model_fields[name]
     metadata = list(field.metadata)
     for arg in get_args(field.annotation):  # Optional[Annotated[Decimal, Field(ge=…)]]
         for extra in getattr(arg, "__metadata__", ()):
@@ -74,10 +80,18 @@ def _members(ftype: FactType) -> list[str] | None:
 class _Converter:
     """Converts the columns of one file into the typed input frame, collecting problems."""
 
-    def __init__(self, where: _Where) -> None:
+    def __init__(self, where: _Where, models: list[type[Project]]) -> None:
         self.where = where
         self.problems: list[Problem] = []
-        self.facts = fact_types()
+        # The union of the packs' facts; a fact two packs declare differently is no column.
+        self.facts: dict[str, FactType] = {}
+        self.model_of: dict[str, type[Project]] = {}
+        self.clashes: dict[str, str] = {}
+        for model in models:
+            for name, ftype in fact_types(model).items():
+                if self.facts.setdefault(name, ftype) != ftype:
+                    self.clashes[name] = f"{self.facts[name].describe()} or {ftype.describe()}"
+                self.model_of.setdefault(name, model)
 
     def bad_rows(self, raw: pl.Series, ok: pl.Series) -> list[int]:
         mask = raw.is_not_null() & ~ok.fill_null(False)
@@ -144,7 +158,7 @@ class _Converter:
             ok = text.str.contains(_INTEGER)
             self.report(text, ok, "bad-value", lambda v: f"{v!r} is not a whole number")
             out = text.cast(pl.Int64, strict=False)
-            least, _ = _bounds(name)
+            least, _ = _bounds(name, self.model_of[name])
             if least is not None:
                 self.report(
                     text,
@@ -193,7 +207,7 @@ class _Converter:
 
     def bounded(self, out: pl.Series, raw: pl.Series) -> pl.Series:
         """``out`` (exact decimals) after checking the fact's bounds (e.g. 0-100 for a %)."""
-        low, high = _bounds(out.name)
+        low, high = _bounds(out.name, self.model_of[out.name])
         ok = pl.Series([True] * len(out), dtype=pl.Boolean)
         if low is not None:
             ok = ok & ((out >= low) | out.is_null())
@@ -289,19 +303,74 @@ def _compatible(dtype: pl.DataType, ftype: FactType) -> bool:
     return False
 
 
-def to_input_frame(frame: pl.DataFrame, where: _Where | None = None) -> pl.DataFrame:
+def _packs_of(pack: CompiledPack | Iterable[CompiledPack] | None) -> list[CompiledPack]:
+    if pack is None:
+        return []
+    if isinstance(pack, Iterable):
+        return list(pack)
+    return [pack]
+
+
+def _row_models(
+    frame: pl.DataFrame, packs: list[CompiledPack]
+) -> list[tuple[str, type[Project], pl.Series]]:
+    """Each group of rows with the project model it is read with: a given pack's for the
+    rows naming its jurisdiction (with one pack, also the rows naming none), the shipped
+    model for the rows of the shipped packs (every row when no pack is given)."""
+    n = frame.height
+    every = pl.Series([True] * n, dtype=pl.Boolean)
+    if not packs:
+        return [("shipped", Project, every)]
+    names = pl.Series([None] * n, dtype=pl.Utf8)
+    if "jurisdiction" in frame.columns:
+        with contextlib.suppress(pl.exceptions.PolarsError):  # no text: names no pack
+            names = frame["jurisdiction"].cast(pl.Utf8)
+    if len(packs) == 1:
+        names = names.fill_null(packs[0].jurisdiction)
+    groups = []
+    rest = every
+    for pack in packs:
+        mine = (names == pack.jurisdiction).fill_null(False)
+        groups.append((pack.jurisdiction, pack.project_model, mine))
+        rest = rest & ~mine
+    if rest.any():
+        groups.append(("shipped", Project, rest))
+    return groups
+
+
+def to_input_frame(
+    frame: pl.DataFrame,
+    where: _Where | None = None,
+    *,
+    pack: CompiledPack | Iterable[CompiledPack] | None = None,
+) -> pl.DataFrame:
     """Check and type ``frame``'s columns as the portfolio input contract requires.
 
-    Raises :class:`PortfolioError` naming every unknown column and bad cell.
+    The columns are the facts of ``pack``'s project model (of several packs': the union
+    of their facts; no pack: the shipped model), and a row gives values only for the facts
+    of its own pack (by its ``jurisdiction`` cell), as :func:`govit_rules.evaluate` refuses
+    a fact the pack does not know. Raises :class:`PortfolioError` naming every unknown
+    column and bad cell.
     """
     if where is None:
         where = _Where("<frame>", lambda i: i + 1, {c: n + 1 for n, c in enumerate(frame.columns)})
-    conv = _Converter(where)
+    groups = _row_models(frame, _packs_of(pack))
+    conv = _Converter(where, [model for _, model, _ in groups])
     known = sorted([*conv.facts, *EXTRA_COLUMNS])
     out: list[pl.Series] = []
     for s in frame.get_columns():
         if s.name in EXTRA_COLUMNS:
             out.append(s.cast(pl.Utf8))
+        elif s.name in conv.clashes:
+            conv.problems.append(
+                where.problem(
+                    None,
+                    s.name,
+                    "bad-column",
+                    f"column {s.name!r}: the packs declare this fact differently "
+                    f"({conv.clashes[s.name]}); give each pack its own file",
+                )
+            )
         elif s.name in conv.facts:
             out.append(conv.column(s))
         else:
@@ -313,14 +382,37 @@ def to_input_frame(frame: pl.DataFrame, where: _Where | None = None) -> pl.DataF
                     f"{s.name!r} is no project fact{suggest(s.name, known)}",
                 )
             )
+    named = frame["jurisdiction"] if "jurisdiction" in frame.columns else None
+    for label, model, rows in groups:
+        for s in out:
+            if s.name in conv.facts and s.name not in model.model_fields:
+                # Another pack's fact: the engine refuses it in a project of this one.
+                given = (rows & s.is_not_null()).arg_true().head(_MAX_PROBLEMS).to_list()
+                conv.problems.extend(
+                    where.problem(
+                        i,
+                        s.name,
+                        "unknown-fact",
+                        f"no fact {s.name!r} in the project model of the "
+                        f"{(named[i] if named is not None else None) or label} pack; "
+                        "leave the cell empty in its rows",
+                    )
+                    for i in given
+                )
     if conv.problems:
         n = len(conv.problems)
         raise PortfolioError(f"{where.path}: {n} problem(s) in the portfolio", conv.problems)
     return pl.DataFrame(out)
 
 
-def read_portfolio(path: str | Path) -> pl.DataFrame:
-    """Read a CSV, JSONL or Parquet portfolio into the checked, typed input frame."""
+def read_portfolio(
+    path: str | Path, *, pack: CompiledPack | Iterable[CompiledPack] | None = None
+) -> pl.DataFrame:
+    """Read a CSV, JSONL or Parquet portfolio into the checked, typed input frame.
+
+    ``pack`` is the pack (or packs) the file is read for, whose project models give its
+    columns (see :func:`to_input_frame`); without it, the shipped packs' model.
+    """
     p = Path(path)
     suffix = p.suffix.lower()
     name = str(path)
@@ -353,7 +445,7 @@ def read_portfolio(path: str | Path) -> pl.DataFrame:
         raise PortfolioError(
             f"{name}: cannot read the portfolio", [Problem(name, 0, 0, "parse", str(exc))]
         ) from None
-    return to_input_frame(frame, where)
+    return to_input_frame(frame, where, pack=pack)
 
 
 def _read_jsonl(p: Path) -> tuple[pl.DataFrame, list[int]]:

@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from .._io.yaml import load_yaml
-from .._vocab.project import Project
+from .._packs.loader import load_pack
 from .files import to_input_frame
 
 __all__ = ["generate_portfolio"]
@@ -27,15 +27,16 @@ _EDGES = ("50", "100", "200", "300", "500", "1000", "2000")
 
 
 def _templates(pack_dir: Path) -> pl.DataFrame:
+    pack = load_pack(pack_dir)  # its project model reads the examples' own facts
     rows = []
     for p in sorted((pack_dir / "examples").glob("*.yaml")):
         data, _ = load_yaml(p)
-        project = Project.model_validate(dict(data))
+        project = pack.project_model.model_validate(dict(data))
         rows.append(project.model_dump(mode="json", exclude_none=True))
     text = pl.DataFrame(
         [{k: _text(v) for k, v in r.items()} for r in rows], infer_schema_length=None
     )
-    return to_input_frame(text.cast(pl.Utf8))
+    return to_input_frame(text.cast(pl.Utf8), pack=pack)
 
 
 def _text(value: object) -> str | None:

@@ -16,6 +16,7 @@ import polars as pl
 from .._packs.loader import CompiledPack
 from .._vocab.project import Project
 from .._vocab.verdict import Verdict
+from .exprs import check_own_facts
 
 __all__ = ["evaluate_rows", "output_schema", "project_of_row", "verdict_row"]
 
@@ -36,16 +37,17 @@ def output_schema(pack: CompiledPack, with_id: bool) -> dict[str, pl.DataType]:
     return schema
 
 
-def project_of_row(frame: pl.DataFrame, i: int) -> dict[str, Any]:
-    """Row ``i`` as a project: its known facts (columns that are no fact are ignored)."""
-    return _known(frame.row(i, named=True))
+def project_of_row(frame: pl.DataFrame, i: int, model: type[Project] = Project) -> dict[str, Any]:
+    """Row ``i`` as a project of ``model`` (the pack's project model): its known facts
+    (columns that are no fact of the model are ignored)."""
+    return _known(frame.row(i, named=True), model)
 
 
-def _known(row: dict[str, Any]) -> dict[str, Any]:
+def _known(row: dict[str, Any], model: type[Project]) -> dict[str, Any]:
     return {
         k: v
         for k, v in row.items()
-        if v is not None and k in Project.model_fields and k != "project_id"
+        if v is not None and k in model.model_fields and k != "project_id"
     }
 
 
@@ -75,8 +77,11 @@ def verdict_row(pack: CompiledPack, verdict: Verdict) -> dict[str, Any]:
 def evaluate_rows(pack: CompiledPack, frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """The portfolio output, computed one project at a time by the per-project engine."""
     schema = output_schema(pack, with_id=False)
+    model = pack.project_model
+    check_own_facts(frame, pack.jurisdiction, model)
     rows = [
-        verdict_row(pack, pack.evaluate(_known(row), as_of)) for row in frame.iter_rows(named=True)
+        verdict_row(pack, pack.evaluate(_known(row, model), as_of))
+        for row in frame.iter_rows(named=True)
     ]
     out = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
     if "project_id" in frame.columns:

@@ -39,7 +39,7 @@ from .._packs.kinds.exemption import EXEMPTION
 from .._packs.kinds.obligation import OBLIGATION
 from .._packs.kinds.prohibition import PROHIBITION
 from .._packs.kinds.route import ROUTE
-from .._vocab.project import Project, Stage
+from .._vocab.project import Stage
 from .._vocab.verdict import Outcome, Status
 from .exprs import LeafCache
 
@@ -428,7 +428,7 @@ def read_facts(pack: CompiledPack) -> list[str]:
         wanted.update(rule.facts)
         if rule.kind_def is DOCUMENTS:
             wanted.add("submitted_documents")
-    return [name for name in Project.model_fields if name in wanted]
+    return [name for name in pack.project_model.model_fields if name in wanted]
 
 
 # The columnar status of each checked kind: the same table as the reference loop's.
