@@ -35,6 +35,12 @@ CSV = (
     "N6,,false,,construction,false\n"
 )
 
+# Art. 3(1) turned around: a reform of the outside pack that changes its own fact's rule.
+REFORM = (
+    "reform: newcity-no-extranet\npack: newcity\nchanges:\n"
+    "  - rule: network.extranet\n    set:\n      requires: {uses_egov_network: false}\n"
+)
+
 
 @pytest.fixture(scope="module")
 def newcity() -> CompiledPack:
@@ -211,16 +217,68 @@ def test_a_reform_of_an_outside_pack_is_simulated_over_its_own_fact(
 ) -> None:
     from govit_rules._portfolio.simulate import simulate
 
-    reform = _write(
-        tmp_path,
-        "reform: newcity-no-extranet\npack: newcity\nchanges:\n"
-        "  - rule: network.extranet\n    set:\n      requires: {uses_egov_network: false}\n",
-        "reform.yaml",
-    )
+    reform = _write(tmp_path, REFORM, "reform.yaml")
     frame = read_portfolio(_write(tmp_path, CSV), pack=newcity)
     for backend in ("columnar", "rows"):
         sim = simulate(frame, AS_OF, newcity, str(reform), backend=backend)  # type: ignore[arg-type]
         before, after = sim.results
         assert before["status:network.extranet"].to_list()[:2] == ["satisfied", "violated"]
         assert after["status:network.extranet"].to_list()[:2] == ["violated", "satisfied"]
-        assert "N2" in sim.changes["project_id"].to_list()
+        assert sim.changes["project_id"].to_list() == ["N1", "N2", "N4", "N6"]
+
+
+def test_the_audit_command_reads_an_outside_packs_portfolio_with_pack(tmp_path: Path) -> None:
+    import json
+
+    from helpers import run_cli
+
+    p = _write(tmp_path, CSV)
+    out = tmp_path / "results.csv"
+    r = run_cli(
+        "audit", str(p), "--pack", str(NEWCITY), "--as-of", "2026-06-01", "-f", "json",
+        "--out", str(out),
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["packs"] == {"newcity": "newcity 1"}
+    statuses = pl.read_csv(out)["status:network.extranet"].to_list()
+    assert statuses[:3] == ["satisfied", "violated", "unknown"]
+    # Without the pack its own fact is no column: a located error, no traceback.
+    r = run_cli("audit", str(p), "-j", "dazhou", "--as-of", "2026-06-01")
+    assert r.returncode == 64
+    assert f"{p}:1:6: unknown-column:" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_pack_and_a_different_jurisdiction_together_are_a_usage_error(tmp_path: Path) -> None:
+    from helpers import run_cli
+
+    r = run_cli("audit", str(_write(tmp_path, CSV)), "--pack", str(NEWCITY), "-j", "dazhou")
+    assert r.returncode == 64 and "--pack" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_the_simulate_command_reforms_an_outside_pack_given_with_pack(tmp_path: Path) -> None:
+    import json
+
+    from helpers import run_cli
+
+    reform = _write(tmp_path, REFORM, "reform.yaml")
+    r = run_cli(
+        "simulate", str(_write(tmp_path, CSV)), "--reform", str(reform), "--pack", str(NEWCITY),
+        "--as-of", "2026-06-01", "-f", "json",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["changed"]["outcome"] == 4  # every row with the fact known
+
+
+def test_dask_partitions_read_the_outside_packs_own_fact_like_one_process(
+    tmp_path: Path, newcity: CompiledPack
+) -> None:
+    dd = pytest.importorskip("dask.dataframe")
+    from govit_rules._portfolio.distributed import evaluate_dask
+
+    frame = read_portfolio(_write(tmp_path, CSV), pack=newcity)
+    path = tmp_path / "p.parquet"
+    frame.write_parquet(path)
+    parts = dd.read_parquet(path, dtype_backend="pyarrow").repartition(npartitions=3)
+    got = evaluate_dask(newcity, parts, AS_OF).compute(scheduler="synchronous")
+    expected = evaluate_columns(newcity, frame, AS_OF)
+    assert pl.from_pandas(got, include_index=False).equals(expected)
