@@ -7,6 +7,7 @@ Art. 10(2)) are in the shipped model.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,7 @@ def test_an_audit_of_an_outside_pack_counts_the_breaches_of_its_own_fact(
     assert result.results["jurisdiction"].unique().to_list() == ["newcity"]
 
 
-def _refusal(path: Path, pack: CompiledPack) -> tuple[str, int, int, str, str]:
+def _refusal(path: Path, pack: CompiledPack | list[CompiledPack]) -> tuple[str, int, int, str, str]:
     """The one problem reading ``path`` for ``pack`` finds."""
     with pytest.raises(PortfolioError) as e:
         read_portfolio(path, pack=pack)
@@ -282,3 +283,77 @@ def test_dask_partitions_read_the_outside_packs_own_fact_like_one_process(
     got = evaluate_dask(newcity, parts, AS_OF).compute(scheduler="synchronous")
     expected = evaluate_columns(newcity, frame, AS_OF)
     assert pl.from_pandas(got, include_index=False).equals(expected)
+
+
+def _other_city(tmp_path: Path, fact_type: str = "bool") -> CompiledPack:
+    """A second pack outside the library (jurisdiction ``oldtown``): New City's rules, plus a
+    fact of its own, ``has_city_cloud``, and ``uses_egov_network`` declared as
+    ``fact_type`` (with a type other than bool the rule reading it is dropped)."""
+    from helpers import copy_fixture
+
+    root = copy_fixture(NEWCITY, tmp_path / "oldtown")
+    meta = root / "pack.yaml"
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace("id: newcity", "id: oldtown"), encoding="utf-8"
+    )
+    facts = root / "facts.yaml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace("type: bool", f"type: {fact_type}")
+        + "  - name: has_city_cloud\n    type: bool\n    zh: 有城市云\n    en: A city cloud.\n",
+        encoding="utf-8",
+    )
+    if fact_type != "bool":
+        rules = root / "rules" / "main.yaml"
+        text = rules.read_text(encoding="utf-8")
+        rules.write_text(text[: text.index("  - id: network.extranet")], encoding="utf-8")
+        shutil.rmtree(root / "tests")
+    return load_pack(root)
+
+
+def test_a_file_of_two_outside_packs_reads_each_ones_own_facts(
+    tmp_path: Path, newcity: CompiledPack
+) -> None:
+    oldtown = _other_city(tmp_path)
+    text = (
+        "project_id,jurisdiction,stage,uses_egov_network,has_city_cloud\n"
+        "A,newcity,construction,false,\n"
+        "B,oldtown,construction,true,true\n"
+        "C,dazhou,construction,,\n"
+    )
+    p = _write(tmp_path, text)
+    frame = read_portfolio(p, pack=[newcity, oldtown])
+    done = audit(frame, AS_OF, pack=[newcity, oldtown])
+    assert done.results["status:network.extranet"].to_list() == ["violated", "satisfied", None]
+    assert sorted(done.packs) == ["dazhou", "newcity", "oldtown"]
+    # New City does not know Old Town's fact: refused at its cell.
+    refused = _write(tmp_path, text.replace("A,newcity,construction,false,", "A,newcity,,,true"))
+    _, line, col, code, message = _refusal(refused, [newcity, oldtown])
+    assert (line, col, code) == (2, 5, "unknown-fact")
+    assert "newcity pack" in message
+
+
+def test_two_packs_declaring_one_fact_differently_cannot_share_its_column(
+    tmp_path: Path, newcity: CompiledPack
+) -> None:
+    oldtown = _other_city(tmp_path, "text")
+    p = _write(tmp_path, "jurisdiction,uses_egov_network\nnewcity,true\n")
+    _, line, col, code, message = _refusal(p, [newcity, oldtown])
+    assert (line, col, code) == (1, 2, "bad-column")
+    assert "bool or string" in message and "its own file" in message
+
+
+def test_an_audit_refuses_another_packs_fact_at_its_row_of_the_whole_portfolio(
+    newcity: CompiledPack,
+) -> None:
+    # A frame made in Python, not read from a file: the audit itself refuses the value.
+    frame = pl.DataFrame(
+        {
+            "jurisdiction": ["newcity", "newcity", "dazhou"],
+            "uses_egov_network": [True, None, True],
+        }
+    )
+    with pytest.raises(ProjectValidationError) as e:
+        audit(frame, AS_OF, pack=newcity, source="frame")
+    (problem,) = e.value.problems
+    assert (problem.path, problem.line, problem.code) == ("frame", 3, "unknown-fact")
+    assert problem.message.startswith("row 3: no fact 'uses_egov_network'")

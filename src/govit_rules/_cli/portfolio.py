@@ -50,8 +50,16 @@ _PACK = Annotated[
     typer.Option(
         "--pack",
         "-p",
-        help="The rule pack in this folder, for the rows of its jurisdiction (its own facts "
-        "are columns too).",
+        help="The rule pack in this folder (its own facts are columns too).",
+    ),
+]
+_PACKS = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--pack",
+        "-p",
+        help="A rule pack folder, for the rows of its jurisdiction (its own facts are "
+        "columns too); repeat for several.",
     ),
 ]
 _FMT = Annotated[str, typer.Option("--format", "-f", help="text for people, json for machines.")]
@@ -141,7 +149,7 @@ def audit_cmd(
     backend: _BACKEND = None,
     fmt: _FMT = "text",
     top: _TOP = 10,
-    pack_dir: _PACK = None,
+    pack_dirs: _PACKS = None,
 ) -> int:
     """Audit a whole portfolio of projects and summarise it.
 
@@ -153,15 +161,16 @@ def audit_cmd(
     from .._portfolio.audit import audit
     from .._portfolio.files import read_portfolio
 
-    pack = _pack_of(pack_dir, jurisdiction)
-    frame = read_portfolio(portfolio, pack=pack)
+    dirs = pack_dirs or []
+    packs = [_pack_of(d, jurisdiction if len(dirs) == 1 else None) for d in dirs]
+    frame = read_portfolio(portfolio, pack=packs)
     bar, tick = _progress(frame.height)
     with bar:
         result = audit(
             frame,
             on,
             jurisdiction=jurisdiction,
-            pack=pack,
+            pack=packs,
             backend=chosen,
             progress=tick,
             source=str(portfolio),

@@ -8,7 +8,7 @@ it is installed) and ``rows`` (the per-project engine on each row, the reference
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Literal, TypedDict
 
@@ -17,6 +17,8 @@ import polars as pl
 from .._packs.loader import CompiledPack
 from .._vocab.suggest import suggest
 from ..errors import PortfolioError, Problem
+from .exprs import check_own_facts
+from .files import packs_of
 
 __all__ = [
     "Backend",
@@ -82,7 +84,7 @@ class PortfolioOptions(TypedDict, total=False):
     """The options of :func:`evaluate_portfolio`, for the functions that pass them on."""
 
     jurisdiction: str | None
-    pack: CompiledPack | None
+    pack: CompiledPack | Iterable[CompiledPack] | None
     backend: Backend | None
     progress: Progress | None
     source: str
@@ -93,25 +95,29 @@ def evaluate_portfolio(
     as_of: date,
     *,
     jurisdiction: str | None = None,
-    pack: CompiledPack | None = None,
+    pack: CompiledPack | Iterable[CompiledPack] | None = None,
     backend: Backend | None = None,
     progress: Progress | None = None,
     source: str = "<portfolio>",
 ) -> tuple[pl.DataFrame, dict[str, CompiledPack]]:
     """Evaluate every row with its jurisdiction's pack; return the results and the packs.
 
-    A ``jurisdiction`` column picks each row's pack; ``jurisdiction`` (or ``pack``) is the
-    default for rows without one. The results keep the input order and carry a
-    ``jurisdiction`` column; rule columns of packs a row was not evaluated by are null.
+    A ``jurisdiction`` column picks each row's pack: ``pack`` (one or several, e.g. packs
+    outside the library) for the rows of its jurisdiction, the shipped pack otherwise;
+    ``jurisdiction`` (or the one ``pack``) is the default for rows without one. A row
+    gives values only for its own pack's facts (``unknown-fact`` otherwise). The results
+    keep the input order and carry a ``jurisdiction`` column; rule columns of packs a row
+    was not evaluated by are null.
     """
     from .._api import get_pack, jurisdictions
 
-    default = pack.jurisdiction if pack is not None else jurisdiction
+    given = {p.jurisdiction: p for p in packs_of(pack)}
+    default = next(iter(given)) if len(given) == 1 else jurisdiction
     if "jurisdiction" in frame.columns:
         names = frame["jurisdiction"].fill_null(pl.lit(default, dtype=pl.Utf8))
     else:
         names = pl.Series("jurisdiction", [default] * frame.height, dtype=pl.Utf8)
-    known = jurisdictions()
+    known = [*jurisdictions(), *(j for j in given if j not in jurisdictions())]
     wanted = names.unique(maintain_order=True).to_list()
     if not wanted and default is not None:  # no rows: still the columns of the default pack
         wanted = [default]
@@ -131,8 +137,8 @@ def evaluate_portfolio(
                     "or fill the jurisdiction column",
                 )
             )
-        elif pack is not None and j == pack.jurisdiction:
-            packs[j] = pack
+        elif j in given:
+            packs[j] = given[j]
         elif j not in known:
             hint = suggest(j, known) or f"; known: {', '.join(known)}"
             problems.append(
@@ -153,8 +159,10 @@ def evaluate_portfolio(
         names.alias("jurisdiction"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("__row")
     )
     parts: list[pl.DataFrame] = []
-    for j, p in packs.items():
-        rows = indexed.filter(pl.col("jurisdiction") == j)
+    groups = [(j, p, indexed.filter(pl.col("jurisdiction") == j)) for j, p in packs.items()]
+    for j, p, rows in groups:  # every row is checked before any is judged
+        check_own_facts(rows, j, p.project_model, (source, rows["__row"]))
+    for _, p, rows in groups:
         result = evaluate_frame(
             p, rows.drop("jurisdiction", "__row"), as_of, backend=backend, progress=progress
         )

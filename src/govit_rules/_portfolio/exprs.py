@@ -274,12 +274,18 @@ def check_documents(frame: pl.DataFrame, pack: str, known: list[str]) -> None:
     )
 
 
-def check_own_facts(frame: pl.DataFrame, pack: str, model: type[Project]) -> None:
+def check_own_facts(
+    frame: pl.DataFrame,
+    pack: str,
+    model: type[Project],
+    rows: tuple[str, pl.Series] | None = None,
+) -> None:
     """Refuse, with row and column, a value of a fact the pack's ``model`` does not have.
 
     A portfolio of several packs has the columns of all their facts; a row reads only its
     own pack's. A value in another pack's fact is refused, as the engine refuses that fact
-    in a project (``unknown-fact``); an empty cell there is no fact at all.
+    in a project (``unknown-fact``); an empty cell there is no fact at all. ``rows`` names
+    the source and each row's index in it (default: ``row N`` of ``frame``).
     """
     others = known_fact_types()
     problems = []
@@ -288,14 +294,15 @@ def check_own_facts(frame: pl.DataFrame, pack: str, model: type[Project]) -> Non
             continue  # the pack's fact, or no fact at all (project_id, ...)
         given = frame[name].is_not_null()
         if given.any():
-            row = int(given.arg_true()[0])
+            i = int(given.arg_true()[0])
+            source, row = ("", i) if rows is None else (rows[0], int(rows[1][i]))
             problems.append(
                 Problem(
-                    f"row {row + 1}",
-                    0,
+                    source or f"row {row + 1}",
+                    row + 1 if source else 0,
                     0,
                     "unknown-fact",
-                    f"no fact {name!r} in the project model of the {pack} pack"
+                    f"row {row + 1}: no fact {name!r} in the project model of the {pack} pack"
                     f"{suggest(name, list(model.model_fields))}",
                 )
             )

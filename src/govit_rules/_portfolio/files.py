@@ -34,7 +34,14 @@ from ..errors import PortfolioError, Problem
 if TYPE_CHECKING:
     from .._packs.compiled import CompiledPack
 
-__all__ = ["EXTRA_COLUMNS", "read_portfolio", "to_input_frame", "write_portfolio", "write_results"]
+__all__ = [
+    "EXTRA_COLUMNS",
+    "packs_of",
+    "read_portfolio",
+    "to_input_frame",
+    "write_portfolio",
+    "write_results",
+]
 
 EXTRA_COLUMNS = ("project_id", "jurisdiction")
 _MAX_PROBLEMS = 50
@@ -303,7 +310,8 @@ def _compatible(dtype: pl.DataType, ftype: FactType) -> bool:
     return False
 
 
-def _packs_of(pack: CompiledPack | Iterable[CompiledPack] | None) -> list[CompiledPack]:
+def packs_of(pack: CompiledPack | Iterable[CompiledPack] | None) -> list[CompiledPack]:
+    """The packs a portfolio is read or judged with: none, one, or several."""
     if pack is None:
         return []
     if isinstance(pack, Iterable):
@@ -354,7 +362,7 @@ def to_input_frame(
     """
     if where is None:
         where = _Where("<frame>", lambda i: i + 1, {c: n + 1 for n, c in enumerate(frame.columns)})
-    groups = _row_models(frame, _packs_of(pack))
+    groups = _row_models(frame, packs_of(pack))
     conv = _Converter(where, [model for _, model, _ in groups])
     known = sorted([*conv.facts, *EXTRA_COLUMNS])
     out: list[pl.Series] = []
