@@ -17,8 +17,7 @@ import polars as pl
 from .._packs.loader import CompiledPack
 from .._vocab.suggest import suggest
 from ..errors import PortfolioError, Problem
-from .exprs import check_own_facts
-from .files import packs_of
+from .models import check_own_facts, packs_of
 
 __all__ = [
     "Backend",

@@ -26,7 +26,8 @@ from .._lang.conditions import TrueCond
 from .._packs.loader import CompiledPack
 from .._vocab.verdict import Outcome, Verdict
 from .deadlines import DEFAULT_SPAN, DeadlinePlan
-from .exprs import LeafCache, check_documents, check_own_facts, normalise
+from .exprs import LeafCache, check_documents, normalise
+from .models import check_own_facts
 from .rowwise import output_schema, project_of_row
 from .statuses import STATUS_TEXT, RuleColumns, StatusBuilder, code_column, read_facts, stage_rank
 

@@ -39,13 +39,12 @@ from .._lang.conditions import (
     Test,
     TrueCond,
     fact_types,
-    known_fact_types,
 )
 from .._vocab.project import FIRST_YEAR, LAST_YEAR, Project
 from .._vocab.suggest import suggest
 from ..errors import Problem, ProjectValidationError
 
-__all__ = ["LeafCache", "check_documents", "check_own_facts", "fact_dtype", "normalise"]
+__all__ = ["LeafCache", "check_documents", "fact_dtype", "normalise"]
 
 _COMPARE = {">=": "ge", ">": "gt", "<=": "le", "<": "lt"}
 
@@ -272,45 +271,6 @@ def check_documents(frame: pl.DataFrame, pack: str, known: list[str]) -> None:
         f"{', '.join(known) or 'none'})",
         problems,
     )
-
-
-def check_own_facts(
-    frame: pl.DataFrame,
-    pack: str,
-    model: type[Project],
-    rows: tuple[str, pl.Series] | None = None,
-) -> None:
-    """Refuse, with row and column, a value of a fact the pack's ``model`` does not have.
-
-    A portfolio of several packs has the columns of all their facts; a row reads only its
-    own pack's. A value in another pack's fact is refused, as the engine refuses that fact
-    in a project (``unknown-fact``); an empty cell there is no fact at all. ``rows`` names
-    the source and each row's index in it (default: ``row N`` of ``frame``).
-    """
-    others = known_fact_types()
-    problems = []
-    for name in frame.columns:
-        if name in model.model_fields or name not in others:
-            continue  # the pack's fact, or no fact at all (project_id, ...)
-        given = frame[name].is_not_null()
-        if given.any():
-            i = int(given.arg_true()[0])
-            source, row = ("", i) if rows is None else (rows[0], int(rows[1][i]))
-            problems.append(
-                Problem(
-                    source or f"row {row + 1}",
-                    row + 1 if source else 0,
-                    0,
-                    "unknown-fact",
-                    f"row {row + 1}: no fact {name!r} in the project model of the {pack} pack"
-                    f"{suggest(name, list(model.model_fields))}",
-                )
-            )
-    if problems:
-        raise ProjectValidationError(
-            f"the portfolio gives {len(problems)} fact(s) the {pack} pack does not know",
-            problems,
-        )
 
 
 class LeafCache:

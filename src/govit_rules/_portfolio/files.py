@@ -15,7 +15,6 @@ empty set, an empty cell is unknown.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,22 +25,16 @@ from typing import TYPE_CHECKING, Any, get_args
 import polars as pl
 from annotated_types import Ge, Le
 
-from .._lang.conditions import FactType, fact_types
+from .._lang.conditions import FactType
 from .._vocab.project import Project
 from .._vocab.suggest import suggest
 from ..errors import PortfolioError, Problem
+from .models import FactUnion, foreign_cells, packs_of, row_groups
 
 if TYPE_CHECKING:
     from .._packs.compiled import CompiledPack
 
-__all__ = [
-    "EXTRA_COLUMNS",
-    "packs_of",
-    "read_portfolio",
-    "to_input_frame",
-    "write_portfolio",
-    "write_results",
-]
+__all__ = ["EXTRA_COLUMNS", "read_portfolio", "to_input_frame", "write_portfolio", "write_results"]
 
 EXTRA_COLUMNS = ("project_id", "jurisdiction")
 _MAX_PROBLEMS = 50
@@ -87,18 +80,11 @@ def _members(ftype: FactType) -> list[str] | None:
 class _Converter:
     """Converts the columns of one file into the typed input frame, collecting problems."""
 
-    def __init__(self, where: _Where, models: list[type[Project]]) -> None:
+    def __init__(self, where: _Where, union: FactUnion) -> None:
         self.where = where
         self.problems: list[Problem] = []
-        # The union of the packs' facts; a fact two packs declare differently is no column.
-        self.facts: dict[str, FactType] = {}
-        self.model_of: dict[str, type[Project]] = {}
-        self.clashes: dict[str, str] = {}
-        for model in models:
-            for name, ftype in fact_types(model).items():
-                if self.facts.setdefault(name, ftype) != ftype:
-                    self.clashes[name] = f"{self.facts[name].describe()} or {ftype.describe()}"
-                self.model_of.setdefault(name, model)
+        self.facts = union.facts  # the facts of the packs' project models
+        self.model_of = union.model_of
 
     def bad_rows(self, raw: pl.Series, ok: pl.Series) -> list[int]:
         mask = raw.is_not_null() & ~ok.fill_null(False)
@@ -310,42 +296,6 @@ def _compatible(dtype: pl.DataType, ftype: FactType) -> bool:
     return False
 
 
-def packs_of(pack: CompiledPack | Iterable[CompiledPack] | None) -> list[CompiledPack]:
-    """The packs a portfolio is read or judged with: none, one, or several."""
-    if pack is None:
-        return []
-    if isinstance(pack, Iterable):
-        return list(pack)
-    return [pack]
-
-
-def _row_models(
-    frame: pl.DataFrame, packs: list[CompiledPack]
-) -> list[tuple[str, type[Project], pl.Series]]:
-    """Each group of rows with the project model it is read with: a given pack's for the
-    rows naming its jurisdiction (with one pack, also the rows naming none), the shipped
-    model for the rows of the shipped packs (every row when no pack is given)."""
-    n = frame.height
-    every = pl.Series([True] * n, dtype=pl.Boolean)
-    if not packs:
-        return [("shipped", Project, every)]
-    names = pl.Series([None] * n, dtype=pl.Utf8)
-    if "jurisdiction" in frame.columns:
-        with contextlib.suppress(pl.exceptions.PolarsError):  # no text: names no pack
-            names = frame["jurisdiction"].cast(pl.Utf8)
-    if len(packs) == 1:
-        names = names.fill_null(packs[0].jurisdiction)
-    groups = []
-    rest = every
-    for pack in packs:
-        mine = (names == pack.jurisdiction).fill_null(False)
-        groups.append((pack.jurisdiction, pack.project_model, mine))
-        rest = rest & ~mine
-    if rest.any():
-        groups.append(("shipped", Project, rest))
-    return groups
-
-
 def to_input_frame(
     frame: pl.DataFrame,
     where: _Where | None = None,
@@ -362,21 +312,22 @@ def to_input_frame(
     """
     if where is None:
         where = _Where("<frame>", lambda i: i + 1, {c: n + 1 for n, c in enumerate(frame.columns)})
-    groups = _row_models(frame, packs_of(pack))
-    conv = _Converter(where, [model for _, model, _ in groups])
+    groups = row_groups(frame, packs_of(pack))
+    union = FactUnion.of(g.model for g in groups)
+    conv = _Converter(where, union)
     known = sorted([*conv.facts, *EXTRA_COLUMNS])
     out: list[pl.Series] = []
     for s in frame.get_columns():
         if s.name in EXTRA_COLUMNS:
             out.append(s.cast(pl.Utf8))
-        elif s.name in conv.clashes:
+        elif s.name in union.clashes:
             conv.problems.append(
                 where.problem(
                     None,
                     s.name,
                     "bad-column",
                     f"column {s.name!r}: the packs declare this fact differently "
-                    f"({conv.clashes[s.name]}); give each pack its own file",
+                    f"({union.clashes[s.name]}); give each pack its own file",
                 )
             )
         elif s.name in conv.facts:
@@ -391,22 +342,20 @@ def to_input_frame(
                 )
             )
     named = frame["jurisdiction"] if "jurisdiction" in frame.columns else None
-    for label, model, rows in groups:
-        for s in out:
-            if s.name in conv.facts and s.name not in model.model_fields:
-                # Another pack's fact: the engine refuses it in a project of this one.
-                given = (rows & s.is_not_null()).arg_true().head(_MAX_PROBLEMS).to_list()
-                conv.problems.extend(
-                    where.problem(
-                        i,
-                        s.name,
-                        "unknown-fact",
-                        f"no fact {s.name!r} in the project model of the "
-                        f"{(named[i] if named is not None else None) or label} pack; "
-                        "leave the cell empty in its rows",
-                    )
-                    for i in given
+    for group in groups:
+        # Another pack's fact: the engine refuses it in a project of this one.
+        for name, rows in foreign_cells(out, group, conv.facts, _MAX_PROBLEMS):
+            conv.problems.extend(
+                where.problem(
+                    i,
+                    name,
+                    "unknown-fact",
+                    f"no fact {name!r} in the project model of the "
+                    f"{(named[i] if named is not None else None) or group.label} pack; "
+                    "leave the cell empty in its rows",
                 )
+                for i in rows
+            )
     if conv.problems:
         n = len(conv.problems)
         raise PortfolioError(f"{where.path}: {n} problem(s) in the portfolio", conv.problems)

@@ -16,7 +16,7 @@ import polars as pl
 from .._packs.loader import CompiledPack
 from .._vocab.project import Project
 from .._vocab.verdict import Verdict
-from .exprs import check_own_facts
+from .models import check_own_facts
 
 __all__ = ["evaluate_rows", "output_schema", "project_of_row", "verdict_row"]
 
