@@ -361,3 +361,22 @@ def test_an_audit_refuses_another_packs_fact_at_its_row_of_the_whole_portfolio(
     (problem,) = e.value.problems
     assert (problem.path, problem.line, problem.code) == ("frame", 3, "unknown-fact")
     assert problem.message.startswith("row 3: no fact 'uses_egov_network'")
+
+
+def test_the_audit_command_takes_pack_once_per_outside_pack(tmp_path: Path) -> None:
+    import json
+
+    from helpers import run_cli
+
+    oldtown = _other_city(tmp_path)
+    p = _write(
+        tmp_path,
+        "project_id,jurisdiction,stage,uses_egov_network,has_city_cloud\n"
+        "A,newcity,construction,false,\nB,oldtown,construction,true,true\n",
+    )
+    r = run_cli(
+        "audit", str(p), "--pack", str(NEWCITY), "--pack", str(oldtown.path),
+        "--as-of", "2026-06-01", "-f", "json",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert sorted(json.loads(r.stdout)["packs"]) == ["newcity", "oldtown"]
