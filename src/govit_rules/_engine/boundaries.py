@@ -24,6 +24,7 @@ from .._lang.conditions import (
     Cond,
     FactRef,
     Test,
+    dated,
     describe_test,
     known_fact_types,
     tests_of,
@@ -277,7 +278,11 @@ def boundaries(pack: CompiledPack) -> list[Boundary]:
 
 
 def bound_of(t: Test, p: Any) -> Any:
-    """The value a test compares with for project ``p`` (None when a fact it needs is unknown)."""
+    """The value a test compares with for project ``p`` (None when a fact it needs is unknown,
+    and for a test of the evaluation date or of a period's end: the date moves with the
+    evaluation, and a period's last day jumps over rest days, so neither is a fixed bound)."""
+    if dated(t):
+        return None
     if isinstance(t.value, FactRef):
         other = getattr(p, t.value.fact)
         if other is None:

@@ -35,6 +35,7 @@ __all__ = [
     "Tri",
     "TrueCond",
     "children",
+    "dated",
     "expanded_size",
     "facts_of",
     "leaves_of",
@@ -159,6 +160,12 @@ def facts_of(cond: Cond) -> Iterator[str]:
             yield leaf.fact
         if isinstance(leaf, Test) and isinstance(leaf.value, FactRef) and leaf.value.fact != TODAY:
             yield leaf.value.fact
+
+
+def dated(t: Test) -> bool:
+    """True when a test reads the evaluation date or a period added to a date."""
+    ref = t.value if isinstance(t.value, FactRef) else None
+    return t.fact == TODAY or (ref is not None and (ref.fact == TODAY or ref.plus is not None))
 
 
 def reads_today(cond: Cond) -> bool:

@@ -26,9 +26,11 @@ from typing import Any
 
 import polars as pl
 
+from .._lang.clock import Clock
 from .._lang.conditions import (
     DATE_OPS,
     NUMERIC_OPS,
+    TODAY,
     All,
     AnyOf,
     Cond,
@@ -40,6 +42,7 @@ from .._lang.conditions import (
     TrueCond,
     fact_types,
 )
+from .._law.calendar import WorkdayCalendar
 from .._vocab.project import FIRST_YEAR, LAST_YEAR
 from .._vocab.suggest import suggest
 from ..errors import Problem, ProjectValidationError
@@ -270,11 +273,16 @@ def check_documents(frame: pl.DataFrame, pack: str, known: list[str]) -> None:
 
 
 class LeafCache:
-    """Compiles conditions; every distinct leaf becomes one named temporary column."""
+    """Compiles conditions; every distinct leaf becomes one named temporary column.
 
-    def __init__(self) -> None:
+    ``today`` is the evaluation date ``as_of``, and a period added to a date counts on the
+    pack's ``calendar`` exactly as the engine's clock does.
+    """
+
+    def __init__(self, as_of: date | None = None, calendar: WorkdayCalendar | None = None) -> None:
         self.types = _types()
         self.leaves: dict[tuple[Any, ...], tuple[str, pl.Expr]] = {}
+        self.clock = Clock(as_of or date.today(), calendar)
 
     def leaf_columns(self) -> list[pl.Expr]:
         return [expr.alias(name) for name, expr in self.leaves.values()]
@@ -315,11 +323,36 @@ class LeafCache:
         col = pl.col(leaf.fact)
         return col.is_not_null() if leaf.expected else col.is_null()
 
+    def _date(self, fact: str) -> pl.Expr:
+        return pl.lit(self.clock.today, dtype=pl.Date) if fact == TODAY else pl.col(fact)
+
+    def _date_ref(self, ref: FactRef) -> pl.Expr:
+        """A date compared with: a fact or ``today``, with a period added when ``plus``."""
+        base = self._date(ref.fact)
+        period = ref.plus
+        if period is None:
+            return base
+        clock = self.clock
+        if ref.fact == TODAY:
+            return pl.lit(clock.plus(clock.today, period), dtype=pl.Date)
+
+        def shift(s: pl.Series) -> pl.Series:
+            # The engine's own arithmetic, once per distinct date of the batch.
+            last = {d: clock.plus(d, period) for d in s.drop_nulls().unique().to_list()}
+            return pl.Series(s.name, [last.get(d) for d in s.to_list()], dtype=pl.Date)
+
+        return base.map_batches(shift, return_dtype=pl.Date)
+
     def _test(self, t: Test) -> pl.Expr:
-        col = pl.col(t.fact)
+        col = self._date(t.fact)
         op = t.op
         value = t.value
         symbol = NUMERIC_OPS.get(op) or DATE_OPS.get(op)
+        if isinstance(value, FactRef) and (t.fact == TODAY or self.types[t.fact].kind == "date"):
+            lhs, rhs = col, self._date_ref(value)
+            if symbol is not None:
+                return _compare(lhs, symbol, rhs)
+            return lhs == rhs if op == "eq" else lhs != rhs
         if isinstance(value, FactRef):
             lhs, rhs = self._scaled(t.fact, value)
             if symbol is not None:
