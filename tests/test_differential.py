@@ -89,7 +89,7 @@ def _fact_strategies(pack: CompiledPack) -> dict[str, st.SearchStrategy[Any]]:
     members: dict[str, set[Any]] = {}
     for cond in _pack_conditions(pack):
         for t in leaves_of(cond):
-            if isinstance(t.value, FactRef):
+            if isinstance(t.value, FactRef) or t.fact == "today":  # the date, not a fact
                 continue
             values = t.value if isinstance(t.value, frozenset) else {t.value}
             kind = TYPES[t.fact].kind
@@ -173,7 +173,7 @@ def _ref_tests(pack: CompiledPack) -> list[Leaf]:
         t
         for cond in _pack_conditions(pack)
         for t in leaves_of(cond)
-        if isinstance(t.value, FactRef) and TYPES[t.fact].kind == "number"
+        if isinstance(t.value, FactRef) and t.fact != "today" and TYPES[t.fact].kind == "number"
     ]
 
 
