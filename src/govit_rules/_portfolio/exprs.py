@@ -50,6 +50,21 @@ from ..errors import Problem, ProjectValidationError
 __all__ = ["LeafCache", "check_documents", "fact_dtype", "normalise"]
 
 _COMPARE = {">=": "ge", ">": "gt", "<=": "le", "<": "lt"}
+# The same comparison with its sides swapped.
+_CONVERSE = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
+
+
+def _holds(a: Any, symbol: str, b: Any) -> bool:
+    return bool(
+        {
+            ">=": a >= b,
+            ">": a > b,
+            "<=": a <= b,
+            "<": a < b,
+            "==": a == b,
+            "!=": a != b,
+        }[symbol]
+    )
 
 
 def fact_dtype(ftype: FactType) -> pl.DataType:
@@ -343,16 +358,35 @@ class LeafCache:
 
         return base.map_batches(shift, return_dtype=pl.Date)
 
+    def _dated(self, t: Test) -> pl.Expr:
+        """A date test where one side may be the evaluation date (a constant): the column,
+        if any, stands on the left, so that the leaf is a full column of the batch."""
+        symbol = DATE_OPS.get(t.op) or {"eq": "==", "ne": "!="}[t.op]
+        lhs = self._date(t.fact)
+        rhs = self._date_ref(t.value) if isinstance(t.value, FactRef) else _lit(t.value)
+        if t.fact == TODAY:
+            if isinstance(t.value, FactRef) and t.value.fact != TODAY:
+                lhs, rhs, symbol = rhs, lhs, _CONVERSE[symbol]
+            else:  # two constants: the same answer for every row
+                today = self.clock.today
+                other = t.value
+                if isinstance(other, FactRef):
+                    other = today if other.plus is None else self.clock.plus(today, other.plus)
+                value = None if other is None else _holds(today, symbol, other)
+                return pl.repeat(pl.lit(value, dtype=pl.Boolean), pl.len())
+        if symbol == "==":
+            return lhs == rhs
+        if symbol == "!=":
+            return lhs != rhs
+        return _compare(lhs, symbol, rhs)
+
     def _test(self, t: Test) -> pl.Expr:
         col = self._date(t.fact)
         op = t.op
         value = t.value
         symbol = NUMERIC_OPS.get(op) or DATE_OPS.get(op)
-        if isinstance(value, FactRef) and (t.fact == TODAY or self.types[t.fact].kind == "date"):
-            lhs, rhs = col, self._date_ref(value)
-            if symbol is not None:
-                return _compare(lhs, symbol, rhs)
-            return lhs == rhs if op == "eq" else lhs != rhs
+        if t.fact == TODAY or (isinstance(value, FactRef) and self.types[t.fact].kind == "date"):
+            return self._dated(t)
         if isinstance(value, FactRef):
             lhs, rhs = self._scaled(t.fact, value)
             if symbol is not None:
