@@ -80,7 +80,7 @@ def _edges(pack: CompiledPack) -> dict[str, list[Any]]:
     for rule in pack.rules:
         for cond in (rule.when, rule.main, rule.unless):
             for t in leaf_tests(cond) if cond is not None else ():
-                if isinstance(t.value, FactRef | frozenset):
+                if isinstance(t.value, FactRef | frozenset) or t.fact == "today":
                     continue
                 kind = TYPES[t.fact].kind
                 v = t.value

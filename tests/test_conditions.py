@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from govit_rules import Project
 from govit_rules._io.yaml import load_yaml
+from govit_rules._lang.clock import Clock
 from govit_rules._lang.conditions import (
     ConditionCompiler,
     ConditionParser,
@@ -20,6 +21,8 @@ from govit_rules._lang.conditions import (
     interpret,
 )
 from govit_rules.errors import Problem
+
+_CLOCK = Clock(date(2026, 6, 1))  # the evaluation date a condition may read
 
 
 def parse(text: str, definitions: dict[str, Any] | None = None) -> tuple[Any, list[Problem]]:
@@ -30,9 +33,11 @@ def parse(text: str, definitions: dict[str, Any] | None = None) -> tuple[Any, li
 
 
 def compiled(cond: Any) -> Any:
+    """The compiled function of ``cond``, asked on the evaluation date of ``_CLOCK``."""
     c = ConditionCompiler()
     c.add_function("f", cond)
-    return c.build("<test>")["f"]
+    fn = c.build("<test>")["f"]
+    return lambda p: fn(p, _CLOCK)
 
 
 def test_a_misspelled_fact_is_reported_with_its_place_and_the_closest_name() -> None:
@@ -227,4 +232,4 @@ def test_the_compiled_missing_facts_agree_with_the_reference_walk(
     c = ConditionCompiler()
     c.add_missing_function("m", cond)
     if interpret(cond, project) is None:
-        assert c.build("<test>")["m"](project) == deciding_missing(cond, project)
+        assert c.build("<test>")["m"](project, _CLOCK) == deciding_missing(cond, project)

@@ -43,6 +43,8 @@ def _fact_values(pack: CompiledPack) -> dict[str, st.SearchStrategy[Any]]:
     for rule in pack.rules:
         for cond in (rule.when, rule.main, rule.unless):
             for t in leaf_tests(cond) if cond is not None else ():
+                if t.fact == "today":  # the evaluation date, not a fact of the project
+                    continue
                 if not isinstance(t.value, FactRef | frozenset):
                     literals.setdefault(t.fact, set()).add(t.value)
                 elif isinstance(t.value, frozenset):
@@ -228,6 +230,8 @@ def test_every_threshold_period_and_exception_of_the_pack_is_reachable(
     pack = get_pack(jurisdiction)
     unreached = []
     for b in boundaries(pack):
+        if b.kind == "date":  # the evaluation date is not a fact a project can change
+            continue
         for project, on in _candidates(jurisdiction, b):
             v = evaluate(project, pack=pack, as_of=on)
             if produces(b, v.counterfactuals([b.rule_id])):

@@ -31,6 +31,7 @@ pytest.importorskip("durable.engine", reason="durable-rules is not installed (Py
 
 from govit_rules._engine.evaluate import evaluate_pack
 from govit_rules._engine.rete import compile_conditions, evaluate_rete
+from govit_rules._lang.clock import Clock
 from govit_rules._lang.conditions import (
     All,
     AnyOf,
@@ -48,6 +49,8 @@ from govit_rules._packs.loader import CompiledPack, load_pack
 from govit_rules._packs.registry import default_registry
 from govit_rules._vocab.project import Project
 from govit_rules.errors import GovitRulesError
+
+_CLOCK = Clock(date(2026, 6, 1))  # the evaluation date a condition may read
 
 EXAMPLES = int(os.environ.get("GOVIT_DIFF_EXAMPLES", "300"))
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -86,7 +89,7 @@ def _fact_strategies(pack: CompiledPack) -> dict[str, st.SearchStrategy[Any]]:
     members: dict[str, set[Any]] = {}
     for cond in _pack_conditions(pack):
         for t in leaves_of(cond):
-            if isinstance(t.value, FactRef):
+            if isinstance(t.value, FactRef) or t.fact == "today":  # the date, not a fact
                 continue
             values = t.value if isinstance(t.value, frozenset) else {t.value}
             kind = TYPES[t.fact].kind
@@ -170,7 +173,7 @@ def _ref_tests(pack: CompiledPack) -> list[Leaf]:
         t
         for cond in _pack_conditions(pack)
         for t in leaves_of(cond)
-        if isinstance(t.value, FactRef) and TYPES[t.fact].kind == "number"
+        if isinstance(t.value, FactRef) and t.fact != "today" and TYPES[t.fact].kind == "number"
     ]
 
 
@@ -362,7 +365,7 @@ def test_rete_matches_reference_semantics(trees: list[Cond], projects: list[Proj
     program = compile_conditions(trees, "semantics")
     for p in projects:
         expected = [interpret(t, p) for t in trees]
-        assert program.decide(p) == expected, p
+        assert program.decide(p, _CLOCK) == expected, p
 
 
 def test_three_values_pinned() -> None:
@@ -372,13 +375,23 @@ def test_three_values_pinned() -> None:
     )
     known = Known("is_secret", True)
     program = compile_conditions([tree, Not(tree), known, Not(known)], "three-values")
-    assert program.decide(Project(total_investment=Decimal("30"))) == [True, False, False, True]
+    assert program.decide(Project(total_investment=Decimal("30")), _CLOCK) == [
+        True,
+        False,
+        False,
+        True,
+    ]
     # 29.999 is below 30 and is_secret is not given: any(false, unknown) is unknown
-    assert program.decide(Project(total_investment=Decimal("29.999"))) == [None, None, False, True]
-    assert program.decide(Project(total_investment=Decimal("29.999"), is_secret=False)) == [
+    assert program.decide(Project(total_investment=Decimal("29.999")), _CLOCK) == [
+        None,
+        None,
+        False,
+        True,
+    ]
+    assert program.decide(Project(total_investment=Decimal("29.999"), is_secret=False), _CLOCK) == [
         False,
         True,
         True,
         False,
     ]
-    assert program.decide(Project(is_secret=True)) == [True, False, True, False]
+    assert program.decide(Project(is_secret=True), _CLOCK) == [True, False, True, False]

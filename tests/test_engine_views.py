@@ -16,6 +16,7 @@ from govit_rules._engine.compare import compare_rows
 from govit_rules._engine.evaluate import evaluate_pack
 from govit_rules._engine.explain_view import explain_rule, explain_tree, what_would_change
 from govit_rules._io.project_files import validate_project
+from govit_rules._lang.clock import Clock
 from govit_rules._lang.nodes import (
     All,
     AnyOf,
@@ -82,15 +83,15 @@ def test_explain_tree_gives_not_and_any_their_three_valued_results() -> None:
     tree = AnyOf(
         (Not(Test("total_investment", "at_least", 500)), Known("is_secret", expected=True))
     )
-    view = explain_tree(tree, p)
+    view = explain_tree(tree, p, Clock(ON))
     assert view["node"] == "any" and view["result"] == "false"
     assert view["parts"][0] == {
         "node": "not",
         "result": "false",
-        "parts": [explain_tree(Test("total_investment", "at_least", 500), p)],
+        "parts": [explain_tree(Test("total_investment", "at_least", 500), p, Clock(ON))],
     }
     assert view["parts"][1]["threshold"] == "given"
-    assert explain_tree(TrueCond(), p) == {"node": "always", "result": "true"}
+    assert explain_tree(TrueCond(), p, Clock(ON)) == {"node": "always", "result": "true"}
 
 
 def test_what_would_change_names_the_verdict_it_was_asked_about() -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from govit_rules import PackError, Status, evaluate, load_pack
 from govit_rules._engine.status import status_loop
+from govit_rules._lang.clock import Clock
 from helpers import FEATURES, FEATURES_AS_OF, FEATURES_BASE
 
 AS_OF = FEATURES_AS_OF
@@ -109,7 +110,7 @@ def test_the_fused_status_function_agrees_with_the_rule_by_rule_loop(pack) -> No
             na: list = []
             routes: list = []
             deadlines: list = []
-            ex, _ = exemptions(pack, p, COMPILED, entries, na)
+            ex, _ = exemptions(pack, p, Clock(date(2026, 6, 1)), COMPILED, entries, na)
             if run == "fused":
                 flags = fused(p, None, ctx, entries, na, routes, deadlines, ex)
             else:

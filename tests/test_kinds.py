@@ -15,6 +15,7 @@ import pytest
 
 from govit_rules import Outcome, Status, load_pack
 from govit_rules._engine.evaluate import evaluate_pack
+from govit_rules._lang.clock import Clock
 from govit_rules._packs.compiled import CompiledRule
 from govit_rules._packs.kinds import KINDS, MAIN_KEY
 from govit_rules._vocab.project import Project
@@ -67,13 +68,13 @@ class _KnowsNothing:
 
     compiled = False
 
-    def when(self, rule: CompiledRule, p: Project) -> bool | None:
+    def when(self, rule: CompiledRule, p: Project, clock: Clock) -> bool | None:
         return None
 
-    def main(self, rule: CompiledRule, p: Project) -> bool | None:
+    def main(self, rule: CompiledRule, p: Project, clock: Clock) -> bool | None:
         return None
 
-    def unless(self, rule: CompiledRule, p: Project) -> bool | None:
+    def unless(self, rule: CompiledRule, p: Project, clock: Clock) -> bool | None:
         return None
 
 

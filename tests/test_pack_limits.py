@@ -12,7 +12,10 @@ import pytest
 
 from govit_rules import PackError, load_pack
 from govit_rules._engine.evaluate import validate_project
+from govit_rules._lang.clock import Clock
 from govit_rules._lang.conditions import MAX_DEPTH, MAX_NODES, interpret
+
+_CLOCK = Clock(date(2026, 6, 1))  # the evaluation date a condition may read
 
 PACKS = Path(__file__).resolve().parents[1] / "rulepacks"
 AS_OF = date(2025, 6, 1)
@@ -134,7 +137,7 @@ def test_alternating_all_and_any_thirty_two_deep_compiles_to_the_reference_seman
     rule = pack.rule("extra.limit")
     for total in (None, 0, 150, 250, 500, 1000):
         p = validate_project({**BASE, "total_investment": total})
-        assert rule.main_fn(p) == interpret(rule.main, p), total
+        assert rule.main_fn(p, _CLOCK) == interpret(rule.main, p), total
 
 
 def test_a_named_condition_used_too_deep_is_a_located_error_at_the_use(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ def _literals(jurisdiction: str) -> dict[str, list[Any]]:
             if cond is None:
                 continue
             for t in leaf_tests(cond):
-                if isinstance(t.value, FactRef | frozenset):
+                if isinstance(t.value, FactRef | frozenset) or t.fact == "today":
                     continue
                 out.setdefault(t.fact, []).append(t.value)
     return out

@@ -46,6 +46,9 @@ from govit_rules._engine.rete import (  # noqa: E402
     evaluate_rete,
     rete_program,
 )
+from govit_rules._lang.clock import Clock  # noqa: E402
+
+_CLOCK = Clock(date(2026, 6, 1))  # the evaluation date a condition may read
 
 
 @pytest.fixture(scope="module")
@@ -96,13 +99,15 @@ def test_fact_to_fact_comparison_is_exact() -> None:
     prog = compile_conditions([at_least, at_most], "ref")
 
     def decide(a: str, b: str) -> list[bool | None]:
-        return prog.decide(Project(total_investment=Decimal(a), approved_estimate=Decimal(b)))
+        return prog.decide(
+            Project(total_investment=Decimal(a), approved_estimate=Decimal(b)), _CLOCK
+        )
 
     # In floats 7 * 0.1 is 0.7000000000000001, so "0.7 >= 7 x 0.1" would come out false.
     assert decide("0.7", "7") == [True, True]
     assert decide("0.70001", "7") == [True, False]
     assert decide("0.69999", "7") == [False, True]
-    assert prog.decide(Project(total_investment=Decimal("1"))) == [None, None]
+    assert prog.decide(Project(total_investment=Decimal("1")), _CLOCK) == [None, None]
 
 
 def test_values_too_precise_for_int64_are_refused_not_rounded() -> None:
@@ -110,7 +115,7 @@ def test_values_too_precise_for_int64_are_refused_not_rounded() -> None:
     prog = compile_conditions([cond], "precise")
     p = Project(total_investment=Decimal("1.00000000000000000001"), approved_estimate=Decimal("1"))
     with pytest.raises(ReteEncodingError, match="64-bit"):
-        prog.decide(p)
+        prog.decide(p, _CLOCK)
 
 
 @pytest.mark.parametrize(
@@ -131,7 +136,7 @@ def test_sets(components, expected) -> None:  # type: ignore[no-untyped-def]
     ]
     prog = compile_conditions(conds, "sets")
     p = Project(components=components)
-    assert prog.decide(p) == expected == [interpret(c, p) for c in conds]
+    assert prog.decide(p, _CLOCK) == expected == [interpret(c, p) for c in conds]
 
 
 def test_an_or_of_many_ands_is_split_into_rules_durable_rules_accepts() -> None:
@@ -149,14 +154,14 @@ def test_an_or_of_many_ands_is_split_into_rules_durable_rules_accepts() -> None:
         Project(total_investment=Decimal(7), plan_year=2030),
         Project(plan_year=2025),
     ):
-        assert prog.decide(p) == [interpret(cond, p)]
+        assert prog.decide(p, _CLOCK) == [interpret(cond, p)]
 
 
 def test_known_false_alone_does_not_loop() -> None:
     # A durable rule made only of a negation fires forever; every pattern carries the mark.
     prog = compile_conditions([Known("is_secret", False)], "known")
-    assert prog.decide(Project()) == [True]
-    assert prog.decide(Project(is_secret=True)) == [False]
+    assert prog.decide(Project(), _CLOCK) == [True]
+    assert prog.decide(Project(is_secret=True), _CLOCK) == [False]
     assert all("govit__project" in str(p) for p in prog.patterns.values())
 
 
@@ -165,7 +170,7 @@ def test_no_session_is_left_behind(mini) -> None:  # type: ignore[no-untyped-def
     prog = rete_program(mini).program
     p = Project(total_investment=Decimal(100))
     for _ in range(1100):
-        prog.decide(p)
+        prog.decide(p, _CLOCK)
 
 
 def test_one_ruleset_per_pack_content(mini) -> None:  # type: ignore[no-untyped-def]

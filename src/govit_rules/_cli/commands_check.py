@@ -147,7 +147,7 @@ def explain(
     if what_would_change:
         return _what_would_change(compiled, p, on, {r.id for r in rules}, fmt)
     verdict = evaluate_pack(compiled, p, on)
-    views = [explain_rule(r, p, verdict) for r in rules]
+    views = [explain_rule(r, p, verdict, compiled.calendar) for r in rules]
     if fmt is Fmt.json:
         dump(
             {

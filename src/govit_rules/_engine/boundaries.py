@@ -24,6 +24,7 @@ from .._lang.conditions import (
     Cond,
     FactRef,
     Test,
+    dated,
     describe_test,
     known_fact_types,
     tests_of,
@@ -121,11 +122,15 @@ def tidy(value: Decimal) -> Decimal:
 
 
 class Boundary(BaseModel):
-    """One threshold, period or exception of a pack, with its side and its citation."""
+    """One threshold, period or exception of a pack, with its side and its citation.
+
+    A ``date`` boundary is a test of the evaluation date, or of the last day of a period
+    counted from a date: it moves with the day the project is evaluated on.
+    """
 
     model_config = ConfigDict(frozen=True)
 
-    kind: Literal["threshold", "period", "exception"]
+    kind: Literal["threshold", "date", "period", "exception"]
     rule_id: str
     condition: str  # when / in_scope_if / prohibits / requires / unless / deadline
     fact: str | None = None
@@ -138,7 +143,8 @@ class Boundary(BaseModel):
 
 def _show(value: Any) -> str:
     if isinstance(value, FactRef):
-        return value.fact if value.times is None else f"{value.times} × {value.fact}"
+        shown = value.fact if value.times is None else f"{value.times} × {value.fact}"
+        return shown if value.plus is None else f"{shown} + {value.plus.describe()}"
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return str(value)
@@ -230,7 +236,7 @@ def boundaries(pack: CompiledPack) -> list[Boundary]:
                 seen.add(key)
                 out.append(
                     Boundary(
-                        kind="threshold",
+                        kind="date" if dated(t) else "threshold",
                         rule_id=rule.id,
                         condition=name,
                         fact=t.fact,
@@ -277,7 +283,11 @@ def boundaries(pack: CompiledPack) -> list[Boundary]:
 
 
 def bound_of(t: Test, p: Any) -> Any:
-    """The value a test compares with for project ``p`` (None when a fact it needs is unknown)."""
+    """The value a test compares with for project ``p`` (None when a fact it needs is unknown,
+    and for a test of the evaluation date or of a period's end: the date moves with the
+    evaluation, and a period's last day jumps over rest days, so neither is a fixed bound)."""
+    if dated(t):
+        return None
     if isinstance(t.value, FactRef):
         other = getattr(p, t.value.fact)
         if other is None:

@@ -18,6 +18,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from .._lang.clock import Clock
 from .._lang.conditions import (
     All,
     AnyOf,
@@ -137,25 +138,26 @@ def _merge(a: Alt, b: Alt) -> Alt | None:
     return {**a, **b}
 
 
-def make(cond: Cond, want: bool, p: Project) -> list[Alt]:
-    """Alternative sets of changes that give ``cond`` the value ``want`` (few facts first)."""
-    if interpret(cond, p) is want:
+def make(cond: Cond, want: bool, p: Project, clock: Clock | None = None) -> list[Alt]:
+    """Alternative sets of changes that give ``cond`` the value ``want`` (few facts first);
+    ``clock`` gives the evaluation date a condition may read."""
+    if interpret(cond, p, clock) is want:
         return [{}]
     if isinstance(cond, TrueCond):
         return []
     if isinstance(cond, Test | Known):
         return _leaf_alts(cond, want, p)
     if isinstance(cond, Not):
-        return make(cond.part, not want, p)
+        return make(cond.part, not want, p, clock)
     assert isinstance(cond, All | AnyOf)
     if isinstance(cond, AnyOf) == want:  # one part suffices
         out: list[Alt] = []
         for part in cond.parts:
-            out.extend(a for a in make(part, want, p) if a)
+            out.extend(a for a in make(part, want, p, clock) if a)
         return _unique(out)[:_MAX_ALTERNATIVES]
     combos: list[Alt] = [{}]
     for part in cond.parts:
-        alts = make(part, want, p)
+        alts = make(part, want, p, clock)
         combos = [m for c in combos for a in alts if (m := _merge(c, a)) is not None]
         combos = _unique(combos)[:_MAX_ALTERNATIVES]
         if not combos:
@@ -221,6 +223,7 @@ class _Session:
         rules: Collection[str] | None = None,
     ) -> None:
         self.pack, self.p, self.base = pack, p, verdict
+        self.clock = Clock(verdict.as_of, pack.calendar)
         self.rules = None if rules is None else frozenset(rules)
         self.routes = frozenset(
             r.route for r in pack.rules if r.route and (rules is None or r.id in rules)
@@ -491,7 +494,7 @@ def _findings(s: _Session) -> None:
             wants.append(("when", rule.when, False))
             wants.append(("exempt_if", rule.main, False))
         for tree, cond, want in wants:
-            for alt in make(cond, want, p):
+            for alt in make(cond, want, p, s.clock):
                 kind: Kind = "exception" if tree == "unless" else _kind_of(alt)
                 s.consider("finding", rule.id, kind, alt, rule)
 
@@ -504,9 +507,9 @@ def _exemptions_not_held(s: _Session) -> None:
     for rule in s.pack.rules:
         if rule.kind != "exemption" or not s.wanted(rule) or rule.id not in s.base.not_applicable:
             continue
-        if interpret(rule.when, p) is not True:
+        if interpret(rule.when, p, s.clock) is not True:
             continue
-        for alt in make(rule.main, True, p):
+        for alt in make(rule.main, True, p, s.clock):
             s.consider("finding", rule.id, _kind_of(alt), alt, rule)
 
 
@@ -526,9 +529,9 @@ def _routes(s: _Session) -> None:
         if rule.kind != "route" or rule.route is None or rule.route not in s.routes:
             continue
         if rule.id in chosen:
-            alts = make(rule.when, False, p)
-        elif interpret(rule.when, p) is False:
-            alts = make(rule.when, True, p)
+            alts = make(rule.when, False, p, s.clock)
+        elif interpret(rule.when, p, s.clock) is False:
+            alts = make(rule.when, True, p, s.clock)
         else:
             continue
         for alt in alts:

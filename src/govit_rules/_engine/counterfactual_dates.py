@@ -45,7 +45,7 @@ def deadline_counterfactuals(s: _Session) -> None:
             s.answers("deadline", rule.id, rule.done, probes)
         if d.status in (Status.missed, Status.too_early):
             _anchor_search(s, rule, d, note)
-            for alt in make(rule.when, False, s.p):
+            for alt in make(rule.when, False, s.p, s.clock):
                 s.consider("deadline", rule.id, _kind_of(alt), alt, rule)
         if d.status is Status.unknown:
             for fact in d.missing_facts:

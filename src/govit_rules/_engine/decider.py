@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from .._lang.clock import Clock
 from .._packs.compiled import CompiledRule
 from .._vocab.project import Project
 
@@ -28,11 +29,11 @@ class Decider(Protocol):
         """True when the values are the pack's compiled functions' (the fused path's)."""
         ...
 
-    def when(self, rule: CompiledRule, p: Project) -> Tri: ...
+    def when(self, rule: CompiledRule, p: Project, clock: Clock) -> Tri: ...
 
-    def main(self, rule: CompiledRule, p: Project) -> Tri: ...
+    def main(self, rule: CompiledRule, p: Project, clock: Clock) -> Tri: ...
 
-    def unless(self, rule: CompiledRule, p: Project) -> Tri:
+    def unless(self, rule: CompiledRule, p: Project, clock: Clock) -> Tri:
         """The rule's exception; False for a rule that has none."""
         ...
 
@@ -42,14 +43,14 @@ class CompiledDecider:
 
     compiled = True
 
-    def when(self, rule: CompiledRule, p: Project) -> Tri:
-        return rule.when_fn(p)
+    def when(self, rule: CompiledRule, p: Project, clock: Clock) -> Tri:
+        return rule.when_fn(p, clock)
 
-    def main(self, rule: CompiledRule, p: Project) -> Tri:
-        return rule.main_fn(p)
+    def main(self, rule: CompiledRule, p: Project, clock: Clock) -> Tri:
+        return rule.main_fn(p, clock)
 
-    def unless(self, rule: CompiledRule, p: Project) -> Tri:
-        return rule.unless_fn(p) if rule.unless_fn is not None else False
+    def unless(self, rule: CompiledRule, p: Project, clock: Clock) -> Tri:
+        return rule.unless_fn(p, clock) if rule.unless_fn is not None else False
 
 
 COMPILED: Decider = CompiledDecider()

@@ -108,7 +108,7 @@ def _evaluate_pack(pack: CompiledPack, p: Project, as_of: date | None, decider: 
     scope_missing: list[str] = []
     scope_unknown = False
     for rule in pack.scope_rules:
-        v = decider.main(rule, p)
+        v = decider.main(rule, p, ctx.clock)
         ref = ctx.refs[rule.id][0]
         scope_all.append(ref)
         if v is True:
@@ -118,7 +118,7 @@ def _evaluate_pack(pack: CompiledPack, p: Project, as_of: date | None, decider: 
             entries.append((rule, S.out_of_scope, True, False, False, None))
         else:
             scope_unknown = True
-            for f in rule.main_missing(p):
+            for f in rule.main_missing(p, ctx.clock):
                 if f not in scope_missing:
                     scope_missing.append(f)
             entries.append((rule, S.unknown, True, None, False, None))
@@ -133,7 +133,7 @@ def _evaluate_pack(pack: CompiledPack, p: Project, as_of: date | None, decider: 
         carried = pack.carried_rules
         outcome = Outcome.not_applicable
         if carried:
-            exempted, uncertain = exemptions(pack, p, decider, entries, not_applicable)
+            exempted, uncertain = exemptions(pack, p, ctx.clock, decider, entries, not_applicable)
             prohibited, violated, _unknown = status_loop(
                 carried, stage_rank, run, entries, not_applicable, exempted
             )
@@ -143,6 +143,7 @@ def _evaluate_pack(pack: CompiledPack, p: Project, as_of: date | None, decider: 
                 outcome = Outcome.prohibited
             elif violated:
                 outcome = Outcome.non_compliant
+        _clock_warning(ctx)
         return _verdict(
             ctx, info, applicability, outcome, entries, not_applicable, routes, deadlines
         )
@@ -153,7 +154,7 @@ def _evaluate_pack(pack: CompiledPack, p: Project, as_of: date | None, decider: 
     if applies is None:
         counted_unknown = True
 
-    exempted, uncertain = exemptions(pack, p, decider, entries, not_applicable)
+    exempted, uncertain = exemptions(pack, p, ctx.clock, decider, entries, not_applicable)
     if decider.compiled:
         prohibited, violated, unknown = fused_for(pack)(
             p, stage_rank, ctx, entries, not_applicable, routes, deadlines, exempted
@@ -165,6 +166,7 @@ def _evaluate_pack(pack: CompiledPack, p: Project, as_of: date | None, decider: 
     if uncertain:
         prohibited, violated, unknown = defended(entries, uncertain)
     counted_unknown = counted_unknown or unknown
+    _clock_warning(ctx)
 
     if prohibited:
         outcome = Outcome.prohibited
@@ -175,6 +177,16 @@ def _evaluate_pack(pack: CompiledPack, p: Project, as_of: date | None, decider: 
     else:
         outcome = Outcome.compliant
     return _verdict(ctx, info, applicability, outcome, entries, not_applicable, routes, deadlines)
+
+
+def _clock_warning(ctx: Ctx) -> None:
+    if ctx.clock.provisional:
+        first, last = ctx.pack.calendar.data_years
+        ctx.warnings.append(
+            f"a period counted in a condition runs beyond the official calendar data "
+            f"({first}–{last}); weekdays were counted as working days there, so the "
+            "result is provisional"
+        )
 
 
 def _verdict(

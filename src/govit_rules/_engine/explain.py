@@ -83,7 +83,7 @@ def readings(ctx: Ctx, entries: list[Entry]) -> list[AlternativeReading]:
         # An alternative reading is not in the engines' programs: the compiled functions
         # decide it, whichever engine decided the verdict.
         if not alt.kind_def.checked:
-            v = alt.main_fn(ctx.p)
+            v = alt.main_fn(ctx.p, ctx.clock)
             scope_st = S.satisfied if v is True else S.out_of_scope if v is False else S.unknown
             alt_entries.append((alt, scope_st, True, v, False, None))
         else:
@@ -178,7 +178,7 @@ class Explain:
             if used is not None:
                 notes.append(used)
             kind = rule.kind_def
-            miss = kind.missing(p, entry)
+            miss = kind.missing(p, entry, ctx.clock)
             add_missing(rule, miss)
             if not kind.finding:
                 continue

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from .._lang.clock import Clock
 from .._lang.interpreter import interpret
-from .._lang.nodes import All, AnyOf, Cond, FactRef, Known, Not, Test, TrueCond
+from .._lang.nodes import TODAY, All, AnyOf, Cond, FactRef, Known, Not, Test, TrueCond
 from .._lang.text import describe_test
+from .._law.calendar import WorkdayCalendar
 from .._packs.loader import MAIN_KEY
 from .counterfactual import show_value
 
@@ -32,14 +34,18 @@ def _tri(value: bool | None) -> str:
     return "unknown" if value is None else ("true" if value else "false")
 
 
-def _leaf_view(cond: Test | Known, p: Project) -> dict[str, Any]:
-    value = getattr(p, cond.fact)
+def _read(name: str, p: Project, clock: Clock) -> Any:
+    return clock.today if name == TODAY else getattr(p, name)
+
+
+def _leaf_view(cond: Test | Known, p: Project, clock: Clock) -> dict[str, Any]:
+    value = _read(cond.fact, p, clock)
     node: dict[str, Any] = {
         "node": "test",
         "test": describe_test(cond),
         "fact": cond.fact,
         "value": show_value(value) if value is not None else None,
-        "result": _tri(interpret(cond, p)),
+        "result": _tri(interpret(cond, p, clock)),
     }
     if isinstance(cond, Known):
         node["op"] = "known"
@@ -48,37 +54,46 @@ def _leaf_view(cond: Test | Known, p: Project) -> dict[str, Any]:
         node["op"] = cond.op
         rhs = cond.value
         if isinstance(rhs, FactRef):
-            other = getattr(p, rhs.fact)
+            other = _read(rhs.fact, p, clock)
             scale = f"{rhs.times} × " if rhs.times is not None else ""
-            node["threshold"] = f"{scale}{rhs.fact} (= {show_value(other)})"
+            shifted = ""
+            if rhs.plus is not None:
+                shifted = f" + {rhs.plus.describe()}"
+                other = clock.plus(other, rhs.plus) if other is not None else None
+            node["threshold"] = f"{scale}{rhs.fact}{shifted} (= {show_value(other)})"
         else:
             node["threshold"] = show_value(rhs)
     return node
 
 
-def explain_tree(cond: Cond, p: Project) -> dict[str, Any]:
-    """A condition tree with every node's three-valued result for one project."""
+def explain_tree(cond: Cond, p: Project, clock: Clock) -> dict[str, Any]:
+    """A condition tree with every node's three-valued result for one project, on the
+    clock's date."""
     if isinstance(cond, TrueCond):
         return {"node": "always", "result": "true"}
     if isinstance(cond, Test | Known):
-        return _leaf_view(cond, p)
+        return _leaf_view(cond, p, clock)
     if isinstance(cond, Not):
         return {
             "node": "not",
-            "result": _tri(interpret(cond, p)),
-            "parts": [explain_tree(cond.part, p)],
+            "result": _tri(interpret(cond, p, clock)),
+            "parts": [explain_tree(cond.part, p, clock)],
         }
     if isinstance(cond, All | AnyOf):
         return {
             "node": "all" if isinstance(cond, All) else "any",
-            "result": _tri(interpret(cond, p)),
-            "parts": [explain_tree(part, p) for part in cond.parts],
+            "result": _tri(interpret(cond, p, clock)),
+            "parts": [explain_tree(part, p, clock) for part in cond.parts],
         }
     raise TypeError(cond)  # pragma: no cover
 
 
-def explain_rule(rule: CompiledRule, p: Project, verdict: Verdict) -> dict[str, Any]:
-    """Everything ``explain`` says about one rule, as plain data."""
+def explain_rule(
+    rule: CompiledRule, p: Project, verdict: Verdict, calendar: WorkdayCalendar | None = None
+) -> dict[str, Any]:
+    """Everything ``explain`` says about one rule, as plain data (its conditions read on the
+    verdict's date, periods counted on ``calendar``, the pack's)."""
+    clock = Clock(verdict.as_of, calendar)
     trees = [("when", rule.when)]
     if rule.kind in MAIN_KEY:
         trees.append((MAIN_KEY[rule.kind], rule.main))
@@ -112,7 +127,7 @@ def explain_rule(rule: CompiledRule, p: Project, verdict: Verdict) -> dict[str, 
         status is None
         and verdict.in_force
         and verdict.applies is not False
-        and interpret(rule.when, p) is False
+        and interpret(rule.when, p, clock) is False
     ):
         status = "not_applicable"  # the verdict may leave such findings out
     if rule.kind == "route":
@@ -132,7 +147,7 @@ def explain_rule(rule: CompiledRule, p: Project, verdict: Verdict) -> dict[str, 
         "kind": rule.kind,
         "citation": {"zh": rule.citation.zh(), "en": rule.citation.en()},
         "source": rule.source,
-        "conditions": [{"name": n, "tree": explain_tree(t, p)} for n, t in trees],
+        "conditions": [{"name": n, "tree": explain_tree(t, p, clock)} for n, t in trees],
         "status": status,
         "evaluated": status is not None,
         "message": message.model_dump() if message is not None else None,

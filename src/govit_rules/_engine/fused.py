@@ -96,6 +96,7 @@ def build_status_function(
         "    add = entries.append",
         "    na = na_list.append",
         "    sub = p.submitted_documents",
+        "    clock = ctx.clock",
         "    prohibited = violated = unknown = False",
     ]
     tail = ["    return prohibited, violated, unknown"]

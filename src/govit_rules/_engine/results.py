@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from .._lang.clock import Clock
 from .._packs.compiled import CompiledPack, CompiledRule
 from .._packs.template import MessageTemplate
 from .._vocab.project import Project
@@ -26,12 +27,14 @@ S = Status
 class Ctx:
     """Per-evaluation scratch state; never shared between calls."""
 
-    __slots__ = ("as_of", "p", "pack", "refs", "warnings")
+    __slots__ = ("as_of", "clock", "p", "pack", "refs", "warnings")
 
     def __init__(self, pack: CompiledPack, p: Project, as_of: date) -> None:
         self.pack = pack
         self.p = p
         self.as_of = as_of
+        # What a condition reads besides the project: the date, and the calendar of periods.
+        self.clock = Clock(as_of, pack.calendar)
         self.warnings: list[str] = []
         self.refs = pack.fixed
 
@@ -100,7 +103,7 @@ def deadline_result(
         status = S.not_applicable
     elif w is None:
         status = S.unknown
-        missing = rule.when_missing(p)
+        missing = rule.when_missing(p, ctx.clock)
     elif anchor_value is None:
         status = S.upcoming if not_due else S.unknown
         missing = [rule.anchor]

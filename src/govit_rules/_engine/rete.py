@@ -45,6 +45,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from .._lang.clock import Clock
 from .._lang.conditions import (
     Cond,
     TrueCond,
@@ -203,8 +204,9 @@ class ConditionProgram:
 
         return act
 
-    def decide(self, project: Project) -> list[Tri]:
-        """The three-valued value of every condition, as durable-rules matches them."""
+    def decide(self, project: Project, clock: Clock) -> list[Tri]:
+        """The three-valued value of every condition, as durable-rules matches them on the
+        clock's date."""
         values: list[Tri] = [None] * self.size
         for i, v in self._constant.items():
             values[i] = v
@@ -212,7 +214,7 @@ class ConditionProgram:
         with _LOCK:
             host = _host()
             sid = f"s{next(_SIDS)}"
-            fact = self.encoding.encode(project, sid)
+            fact = self.encoding.encode(project, sid, clock)
             self._found, self._clash, self._seen_count = {}, [], 0
             for name, keys in zip(self.rulesets, self._keys, strict=True):
                 part = {k: v for k, v in fact.items() if k in keys}
@@ -293,23 +295,33 @@ class ReteDecider:
 
     compiled = False
 
-    def __init__(self, values: Sequence[Tri], slots: Mapping[str, tuple[int, int, int | None]]):
-        self.values = values
+    def __init__(
+        self, program: ConditionProgram, slots: Mapping[str, tuple[int, int, int | None]]
+    ) -> None:
+        self.program = program
         self.slots = slots
+        self._values: Sequence[Tri] | None = None
 
-    def when(self, rule: CompiledRule, p: Project) -> Tri:
+    def _decided(self, p: Project, clock: Clock) -> Sequence[Tri]:
+        # Matched once, on the first question: with the evaluation's own clock, so that
+        # today and the periods counted in conditions are the evaluator's.
+        if self._values is None:
+            self._values = self.program.decide(p, clock)
+        return self._values
+
+    def when(self, rule: CompiledRule, p: Project, clock: Clock) -> Tri:
         slot = self.slots.get(rule.id)
-        return COMPILED.when(rule, p) if slot is None else self.values[slot[0]]
+        return COMPILED.when(rule, p, clock) if slot is None else self._decided(p, clock)[slot[0]]
 
-    def main(self, rule: CompiledRule, p: Project) -> Tri:
+    def main(self, rule: CompiledRule, p: Project, clock: Clock) -> Tri:
         slot = self.slots.get(rule.id)
-        return COMPILED.main(rule, p) if slot is None else self.values[slot[1]]
+        return COMPILED.main(rule, p, clock) if slot is None else self._decided(p, clock)[slot[1]]
 
-    def unless(self, rule: CompiledRule, p: Project) -> Tri:
+    def unless(self, rule: CompiledRule, p: Project, clock: Clock) -> Tri:
         slot = self.slots.get(rule.id)
         if slot is None:
-            return COMPILED.unless(rule, p)
-        return False if slot[2] is None else self.values[slot[2]]
+            return COMPILED.unless(rule, p, clock)
+        return False if slot[2] is None else self._decided(p, clock)[slot[2]]
 
 
 _PROGRAMS: dict[tuple[str, str, str], _PackProgram] = {}
@@ -360,5 +372,5 @@ def evaluate_rete(
     p = validate_project(project, pack.project_model)
     on = as_of or date.today()
     prog = rete_program(pack)
-    decider = ReteDecider(prog.program.decide(p), prog.slots)
+    decider = ReteDecider(prog.program, prog.slots)
     return evaluate_pack(pack, p, on, decider=decider)

@@ -42,8 +42,10 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from .._lang.clock import Clock
 from .._lang.conditions import (
     NUMERIC_OPS,
+    TODAY,
     All,
     AnyOf,
     Cond,
@@ -72,6 +74,8 @@ __all__ = [
 Expr = dict[str, Any]
 
 _INT64 = 2**63 - 1
+# The JSON key of the evaluation date (``today``): no project fact is named like it.
+TODAY_KEY = "govit__today"
 # The JSON key every project fact carries, so that no durable rule is made only of
 # negations (such a rule fires its action endlessly in durable-rules 2.0.28).
 MARK = "govit__project"
@@ -103,12 +107,37 @@ class Encoding:
     members: Mapping[str, tuple[Any, ...]]  # set fact -> members some condition mentions
     refs: Mapping[str, tuple[int, ...]]  # numeric fact -> multipliers D it is compared with
     max_times: int  # the largest multiplier T on a referenced fact
+    # Dates the evaluation supplies, as keys of the fact: ``today`` and the last days of
+    # periods counted from a date (``{fact: d, plus: …}``), computed by the clock.
+    derived: Mapping[str, FactRef] = dataclasses.field(default_factory=dict)
+
+    def kind(self, fact: str) -> str:
+        return "date" if fact == TODAY else self.types[fact].kind
+
+    def key(self, fact: str) -> str:
+        """The JSON key a fact (or ``today``) is matched under."""
+        return TODAY_KEY if fact == TODAY else fact
+
+    def ref_key(self, ref: FactRef) -> str:
+        """The JSON key of the right-hand side of a comparison with another date."""
+        if ref.plus is None:
+            return self.key(ref.fact)
+        for key, known in self.derived.items():
+            if known == ref:
+                return key
+        raise KeyError(ref)  # pragma: no cover - build_encoding registers every reference
 
     def member_key(self, fact: str, member: Any) -> str:
         return f"{fact}__m{self.members[fact].index(member)}"
 
-    def encode(self, p: Project, sid: str) -> dict[str, Any]:
+    def encode(self, p: Project, sid: str, clock: Clock) -> dict[str, Any]:
         out: dict[str, Any] = {"sid": sid, MARK: 1}
+        for key, ref in self.derived.items():
+            base = clock.today if ref.fact == TODAY else getattr(p, ref.fact)
+            if base is not None and ref.plus is not None:
+                base = clock.plus(base, ref.plus)
+            if base is not None:  # absent: a comparison with it is unknown
+                out[key] = base.toordinal()
         ref_values: dict[str, Decimal] = {}
         for fact in self.facts:
             v = getattr(p, fact)
@@ -165,7 +194,7 @@ def _literal_places(conds: Iterable[Cond], types: Mapping[str, FactType]) -> int
     places = 0
     for cond in conds:
         for t in tests_of(cond):
-            if types[t.fact].kind != "number" or isinstance(t.value, FactRef):
+            if t.fact == TODAY or types[t.fact].kind != "number" or isinstance(t.value, FactRef):
                 continue
             values = t.value if isinstance(t.value, frozenset) else (t.value,)
             for v in values:
@@ -178,6 +207,7 @@ def build_encoding(conds: Sequence[Cond]) -> Encoding:
     facts: list[str] = []
     members: dict[str, list[Any]] = {}
     refs: dict[str, set[int]] = {}
+    derived: dict[str, FactRef] = {}
     max_times = 1
     scale = _literal_places(conds, types)
     biggest = 0
@@ -189,9 +219,16 @@ def build_encoding(conds: Sequence[Cond]) -> Encoding:
                 facts.append(c.fact)
         elif isinstance(c, Test):
             for f in (c.fact, *([c.value.fact] if isinstance(c.value, FactRef) else [])):
-                if f not in facts:
+                if f not in facts and f != TODAY:
                     facts.append(f)
-            kind = types[c.fact].kind
+            if c.fact == TODAY:
+                derived[TODAY_KEY] = FactRef(TODAY)
+            ref = c.value if isinstance(c.value, FactRef) else None
+            supplied = ref is not None and (ref.plus is not None or ref.fact == TODAY)
+            if ref is not None and supplied and ref not in derived.values():
+                key = TODAY_KEY if ref.plus is None else f"govit__plus{len(derived)}"
+                derived[key] = ref
+            kind = "date" if c.fact == TODAY else types[c.fact].kind
             if isinstance(c.value, FactRef):
                 if kind in ("number", "integer"):
                     t, d = _ratio(c.value.times)
@@ -225,6 +262,7 @@ def build_encoding(conds: Sequence[Cond]) -> Encoding:
         members={k: tuple(v) for k, v in members.items()},
         refs={k: tuple(sorted(v)) for k, v in refs.items()},
         max_times=max_times,
+        derived=derived,
     )
 
 
@@ -313,18 +351,19 @@ class Translator:
 
     def _test(self, t: Test) -> tuple[Expr, Expr]:
         enc = self.enc
-        kind = enc.types[t.fact].kind
+        kind = enc.kind(t.fact)
         op = t.op
         if isinstance(t.value, FactRef):
             ref = t.value
+            left, other = enc.key(t.fact), enc.ref_key(ref)
             # Arithmetic on an absent operand is not pinned down by durable-rules: guard it.
-            guard = [_ex(t.fact), _ex(ref.fact)]
+            guard = [_ex(left), _ex(other)]
             if kind in ("number", "integer"):
                 tt, d = _ratio(ref.times)
                 left = f"{t.fact}__x{d}"
                 right: Any = {"$mul": {"$l": {"$m": f"{ref.fact}__x1"}, "$r": tt}}
             else:
-                left, right = t.fact, {"$m": ref.fact}
+                right = {"$m": other}
             sym = _CMP.get(op) or {"eq": "$eq", "ne": "$neq"}.get(op)
             if sym is None:  # the parser admits only comparisons and eq/ne with a fact
                 raise NotImplementedError(f"the Rete engine cannot compare facts with {op!r}")
@@ -349,7 +388,7 @@ class Translator:
         return v
 
     def _plain(self, t: Test, kind: str) -> tuple[Expr, Expr]:
-        key, op = t.fact, t.op
+        key, op = self.enc.key(t.fact), t.op
         if op in _CMP:
             sym = _CMP[op]
             v = self._value(t.value, kind)

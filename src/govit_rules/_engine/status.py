@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from .._lang.clock import Clock
 from .._packs.compiled import CompiledPack, CompiledRule
 from .._packs.kinds import Entry, Tri, lacking_documents
 from .._vocab.project import Project
@@ -54,10 +55,10 @@ class Run:
         return self.ctx.as_of
 
     def main(self, rule: CompiledRule) -> Tri:
-        return self.decider.main(rule, self.ctx.p)
+        return self.decider.main(rule, self.ctx.p, self.ctx.clock)
 
     def unless(self, rule: CompiledRule) -> Tri:
-        return self.decider.unless(rule, self.ctx.p)
+        return self.decider.unless(rule, self.ctx.p, self.ctx.clock)
 
     def add_route(self, rule: CompiledRule) -> None:
         self.routes.append(route_of(self.ctx.pack, rule))
@@ -73,6 +74,7 @@ class Run:
 def exemptions(
     pack: CompiledPack,
     p: Project,
+    clock: Clock,
     decider: Decider,
     entries: list[Entry],
     not_applicable: list[str],
@@ -88,8 +90,8 @@ def exemptions(
     exempted: set[str] = set()
     uncertain: dict[str, CompiledRule] = {}
     for rule in pack.exemption_rules:
-        w = decider.when(rule, p)
-        e = decider.main(rule, p) if w is not False else False
+        w = decider.when(rule, p, clock)
+        e = decider.main(rule, p, clock) if w is not False else False
         if w is False or e is False:
             not_applicable.append(rule.id)
             continue
@@ -141,12 +143,12 @@ def status_loop(
     their own way (the Rete decider).
     """
     flags: Flags = (False, False, False)
-    p, decider = run.p, run.decider
+    p, decider, clock = run.p, run.decider, run.ctx.clock
     for rule in rules:
         if rule.id in exempted:
             not_applicable.append(rule.id)
             continue
-        w = decider.when(rule, p)
+        w = decider.when(rule, p, clock)
         if w is False:
             not_applicable.append(rule.id)
             continue

@@ -12,6 +12,7 @@ from typing import Any
 from .nodes import (
     DATE_OPS,
     NUMERIC_OPS,
+    TODAY,
     All,
     AnyOf,
     Cond,
@@ -77,7 +78,8 @@ class ConditionCompiler:
         return f"_t{self._temps}"
 
     def expr(self, cond: Cond) -> str:
-        """Python source for a three-valued expression over ``p`` (the project).
+        """Python source for a three-valued expression over ``p`` (the project) and
+        ``clock`` (the evaluation's :class:`~govit_rules._lang.clock.Clock`).
 
         The source never nests deeper than about ``_CHUNK + _NEST`` brackets, whatever the
         tree: double negations cancel, long all/any lists are grouped (Kleene and/or are
@@ -115,17 +117,29 @@ class ConditionCompiler:
             return source
         self._helpers += 1
         name = f"_h{self._helpers}"
-        self._functions.append(f"def {name}(p):\n    return {source}\n")
-        return f"{name}(p)"
+        self._functions.append(f"def {name}(p, clock):\n    return {source}\n")
+        return f"{name}(p, clock)"
+
+    @staticmethod
+    def _read(name: str) -> tuple[str, list[str]]:
+        """Source reading a fact (or the evaluation date) and the guards it needs."""
+        if name == TODAY:
+            return "clock.today", []  # the evaluation date is always known
+        return f"p.{name}", [f"p.{name} is None"]
 
     def _test(self, t: Test) -> str:
-        fact = f"p.{t.fact}"
-        guard = f"{fact} is None"
+        fact, guards = self._read(t.fact)
         op = t.op
         if isinstance(t.value, FactRef):
-            other = f"p.{t.value.fact}"
-            guard += f" or {other} is None"
-            rhs = other if t.value.times is None else f"{other} * {self._const(t.value.times)}"
+            ref = t.value
+            other, more = self._read(ref.fact)
+            guards += more
+            if ref.plus is not None:
+                # The period's last day, or None past 9999-12-31: then the test is unknown.
+                rhs = self._temp()
+                guards.append(f"({rhs} := clock.plus({other}, {self._const(ref.plus)})) is None")
+            else:
+                rhs = other if ref.times is None else f"{other} * {self._const(ref.times)}"
         else:
             rhs = self._const(t.value)
         if op in NUMERIC_OPS or op in DATE_OPS:
@@ -148,7 +162,9 @@ class ConditionCompiler:
             body = f"{fact}.isdisjoint({rhs})"
         else:  # pragma: no cover - the parser admits no other operator
             raise ValueError(op)
-        return f"(None if {guard} else {body})"
+        if not guards:
+            return f"({body})"
+        return f"(None if {' or '.join(guards)} else {body})"
 
     def const(self, value: Any) -> str:
         """The name a constant is bound to in the compiled module."""
@@ -159,7 +175,8 @@ class ConditionCompiler:
         self._functions.append(source)
 
     def add_function(self, name: str, cond: Cond) -> None:
-        self._functions.append(f"def {name}(p):\n    return {self.expr(cond)}\n")
+        """A function ``name(p, clock)`` deciding ``cond`` for a project on a clock's date."""
+        self._functions.append(f"def {name}(p, clock):\n    return {self.expr(cond)}\n")
 
     def add_missing_function(self, name: str, cond: Cond) -> None:
         """A function listing the unknown facts that leave ``cond`` undecided.
@@ -173,6 +190,8 @@ class ConditionCompiler:
 
         def body(c: Cond, indent: str) -> list[str]:
             if isinstance(c, Test):
+                # ``today`` is never missing; a test whose period would end past
+                # 9999-12-31 is unknown with no fact to ask for.
                 return [
                     f"{indent}if p.{f} is None and {f!r} not in out: out.append({f!r})"
                     for f in dict.fromkeys(facts_of(c))
@@ -198,9 +217,9 @@ class ConditionCompiler:
         # Called only when ``cond`` is already known to be unknown: no need to test it.
         inner = body(cond, "    ")
         if not inner:
-            self._functions.append(f"def {name}(p):\n    return []\n")
+            self._functions.append(f"def {name}(p, clock):\n    return []\n")
             return
-        lines = [f"def {name}(p):", "    out = []"]
+        lines = [f"def {name}(p, clock):", "    out = []"]
         lines.extend(inner)
         lines.append("    return out")
         self._functions.append("\n".join(lines) + "\n")

@@ -7,23 +7,37 @@ condition undecided).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from .nodes import All, AnyOf, Cond, FactRef, Known, Not, Test, Tri, TrueCond, facts_of
+from .clock import Clock
+from .nodes import TODAY, All, AnyOf, Cond, FactRef, Known, Not, Test, Tri, TrueCond, facts_of
 
 __all__ = ["deciding_missing", "interpret"]
 
 
-def _leaf(t: Test, p: Any) -> Tri:
-    v = getattr(p, t.fact)
+def _value(name: str, p: Any, clock: Clock | None) -> Any:
+    """A fact's value, or the evaluation date for ``today`` (unknown without a clock)."""
+    if name == TODAY:
+        return clock.today if clock is not None else None
+    return getattr(p, name)
+
+
+def _leaf(t: Test, p: Any, clock: Clock | None) -> Tri:
+    v = _value(t.fact, p, clock)
     if v is None:
         return None
     if isinstance(t.value, FactRef):
-        rhs = getattr(p, t.value.fact)
+        ref = t.value
+        rhs = _value(ref.fact, p, clock)
         if rhs is None:
             return None
-        if t.value.times is not None:
-            rhs = rhs * t.value.times
+        if ref.times is not None:
+            rhs = rhs * ref.times
+        if ref.plus is not None:
+            rhs = (clock if clock is not None else Clock(date.min)).plus(rhs, ref.plus)
+            if rhs is None:
+                return None
     else:
         rhs = t.value
     op = t.op
@@ -54,21 +68,25 @@ def _leaf(t: Test, p: Any) -> Tri:
     raise ValueError(op)  # pragma: no cover
 
 
-def interpret(cond: Cond, p: Any) -> Tri:
-    """The reference semantics: the same answer as the compiled function, walked slowly."""
+def interpret(cond: Cond, p: Any, clock: Clock | None = None) -> Tri:
+    """The reference semantics: the same answer as the compiled function, walked slowly.
+
+    ``clock`` gives ``today`` and the calendar periods count on; without one a test of
+    ``today`` is unknown (a lint probe, which asks about every date at once).
+    """
     if isinstance(cond, TrueCond):
         return True
     if isinstance(cond, Known):
         return (getattr(p, cond.fact) is not None) == cond.expected
     if isinstance(cond, Test):
-        return _leaf(cond, p)
+        return _leaf(cond, p, clock)
     if isinstance(cond, Not):
-        inner = interpret(cond.part, p)
+        inner = interpret(cond.part, p, clock)
         return None if inner is None else not inner
     stop = isinstance(cond, AnyOf)  # any stops at True, all at False
     unknown = False
     for part in cond.parts:
-        value = interpret(part, p)
+        value = interpret(part, p, clock)
         if value is stop:
             return stop
         if value is None:
@@ -76,14 +94,14 @@ def interpret(cond: Cond, p: Any) -> Tri:
     return None if unknown else not stop
 
 
-def deciding_missing(cond: Cond, p: Any) -> list[str]:
+def deciding_missing(cond: Cond, p: Any, clock: Clock | None = None) -> list[str]:
     """The unknown facts that leave ``cond`` undecided (empty when it is decided)."""
-    if interpret(cond, p) is not None:
+    if interpret(cond, p, clock) is not None:
         return []
     out: list[str] = []
 
     def walk(c: Cond) -> None:
-        if interpret(c, p) is not None:
+        if interpret(c, p, clock) is not None:
             return
         if isinstance(c, Test | Known):
             for name in facts_of(c):

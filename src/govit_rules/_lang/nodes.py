@@ -21,32 +21,57 @@ __all__ = [
     "DATE_OPS",
     "NUMERIC_OPS",
     "OP_SYMBOLS",
+    "PERIOD_UNITS",
     "SET_OPS",
+    "TODAY",
     "All",
     "AnyOf",
     "Cond",
     "FactRef",
     "Known",
     "Not",
+    "Period",
     "Test",
     "Tri",
     "TrueCond",
     "children",
+    "dated",
     "expanded_size",
     "facts_of",
     "leaves_of",
+    "reads_today",
     "tests_of",
 ]
 
 Tri = bool | None
 
+# The evaluation date: a date every condition may test or compare with, never missing and
+# never a fact of the project ("as of today the approval is void").
+TODAY = "today"
+
+PERIOD_UNITS = ("days", "working_days", "months", "years")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A period added to a date: its last day counted by the Civil Code (Arts. 201-203)."""
+
+    amount: int
+    unit: str  # one of PERIOD_UNITS
+
+    def describe(self) -> str:
+        return f"{self.amount} {self.unit.replace('_', ' ')}"
+
 
 @dataclass(frozen=True, slots=True)
 class FactRef:
-    """A comparison against another fact, optionally scaled (``{fact: x, times: "0.1"}``)."""
+    """A comparison against another fact (or ``today``): scaled for numbers
+    (``{fact: x, times: "0.1"}``), or for dates the last day of a period counted from it
+    (``{fact: approved_on, plus: {years: 2}}``)."""
 
     fact: str
     times: Decimal | None = None
+    plus: Period | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +153,29 @@ def leaves_of(cond: Cond) -> Iterator[Test | Known]:
 
 
 def facts_of(cond: Cond) -> Iterator[str]:
-    """Every fact a condition reads, in order, with repeats."""
+    """Every project fact a condition reads, in order, with repeats (``today`` is the
+    evaluation's date, not a fact of the project: see :func:`reads_today`)."""
     for leaf in leaves_of(cond):
-        yield leaf.fact
-        if isinstance(leaf, Test) and isinstance(leaf.value, FactRef):
+        if leaf.fact != TODAY:
+            yield leaf.fact
+        if isinstance(leaf, Test) and isinstance(leaf.value, FactRef) and leaf.value.fact != TODAY:
             yield leaf.value.fact
+
+
+def dated(t: Test) -> bool:
+    """True when a test reads the evaluation date or a period added to a date."""
+    ref = t.value if isinstance(t.value, FactRef) else None
+    return t.fact == TODAY or (ref is not None and (ref.fact == TODAY or ref.plus is not None))
+
+
+def reads_today(cond: Cond) -> bool:
+    """True when the condition depends on the evaluation date (``today``)."""
+    for leaf in leaves_of(cond):
+        if leaf.fact == TODAY:
+            return True
+        if isinstance(leaf, Test) and isinstance(leaf.value, FactRef) and leaf.value.fact == TODAY:
+            return True
+    return False
 
 
 def tests_of(cond: Cond) -> Iterator[Test]:

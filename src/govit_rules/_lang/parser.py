@@ -23,13 +23,16 @@ from .nodes import (
     COMBINATORS,
     DATE_OPS,
     NUMERIC_OPS,
+    PERIOD_UNITS,
     SET_OPS,
+    TODAY,
     All,
     AnyOf,
     Cond,
     FactRef,
     Known,
     Not,
+    Period,
     Test,
     TrueCond,
     expanded_size,
@@ -42,6 +45,10 @@ __all__ = ["MAX_DEPTH", "MAX_MESSAGE", "MAX_NODES", "ConditionParser", "clip"]
 MAX_DEPTH = 32  # levels of all/any/not, named conditions included
 MAX_NODES = 5000  # tests and combinators of one condition once named conditions are expanded
 
+
+# The longest period date arithmetic may add, per unit: a century, as a deadline's periods.
+MAX_PERIOD = {"days": 36_600, "working_days": 25_000, "months": 1_200, "years": 100}
+_TODAY_TYPE = FactType("date")
 
 MAX_MESSAGE = 1000  # characters of one problem message; a quoted value never floods a log
 
@@ -105,8 +112,8 @@ class ConditionParser:
             return self._nested(key, value, kpos, vpos)
         if key == "use":
             return self._use(value, vpos)
-        if key not in self.types:
-            hint = suggest(key, [*self.types, *COMBINATORS])
+        if key not in self.types and key != TODAY:
+            hint = suggest(key, [*self.types, *COMBINATORS, TODAY])
             self.problem(kpos, "unknown-fact", f"no fact {key!r} in the project model{hint}")
             return TrueCond()
         return self._parse_test(key, value, kpos, vpos)
@@ -188,8 +195,11 @@ class ConditionParser:
         self._resolved[name] = cond
         return cond
 
+    def _type(self, fact: str) -> FactType:
+        return _TODAY_TYPE if fact == TODAY else self.types[fact]
+
     def _parse_test(self, fact: str, value: Any, kpos: Pos, vpos: Pos) -> Cond:
-        ftype = self.types[fact]
+        ftype = self._type(fact)
         if isinstance(value, Mapping):
             if not value:
                 self.problem(vpos, "bad-condition", f"empty test for {fact!r}")
@@ -216,6 +226,9 @@ class ConditionParser:
         self, fact: str, ftype: FactType, op: str, arg: Any, opos: Pos, apos: Pos
     ) -> Cond:
         if op == "known":
+            if fact == TODAY:
+                self.problem(opos, "bad-operator", "'today' is always known; test a date fact")
+                return TrueCond()
             if not isinstance(arg, bool):
                 self.problem(apos, "bad-value", "'known' takes true or false")
                 return TrueCond()
@@ -268,6 +281,8 @@ class ConditionParser:
             if any(v is _BAD for v in values):
                 return TrueCond()
             return Test(fact, op, frozenset(values), opos)
+        if ftype.kind == "date" and arg == TODAY:
+            return Test(fact, op, FactRef(TODAY), opos)
         if isinstance(arg, Mapping) and "fact" in arg:
             ref = self._fact_ref(fact, ftype, arg, apos)
             return Test(fact, op, ref, opos) if ref is not None else TrueCond()
@@ -292,20 +307,23 @@ class ConditionParser:
         self, fact: str, ftype: FactType, arg: Mapping[str, Any], pos: Pos
     ) -> FactRef | None:
         other = arg.get("fact")
-        extra = set(arg) - {"fact", "times"}
+        extra = set(arg) - {"fact", "times", "plus"}
         if extra:
             self.problem(
-                pos, "bad-value", f"a fact reference takes 'fact' and 'times', not {sorted(extra)}"
+                pos,
+                "bad-value",
+                "a fact reference takes 'fact' and 'times' (numbers) or 'plus' (dates), "
+                f"not {sorted(map(str, extra))}",
             )
             return None
-        if not isinstance(other, str) or other not in self.types:
+        if not isinstance(other, str) or (other not in self.types and other != TODAY):
             self.problem(
                 pos,
                 "unknown-fact",
-                f"no fact {other!r} in the project model{suggest(other, self.types)}",
+                f"no fact {other!r} in the project model{suggest(other, [*self.types, TODAY])}",
             )
             return None
-        otype = self.types[other]
+        otype = self._type(other)
         numeric = ("number", "integer")
         if (ftype.kind in numeric) != (otype.kind in numeric) or (
             ftype.kind not in numeric and ftype.kind != otype.kind
@@ -316,6 +334,14 @@ class ConditionParser:
                 f"cannot compare {fact!r} ({ftype.describe()}) with {other!r} ({otype.describe()})",
             )
             return None
+        plus = None
+        if "plus" in arg:
+            if ftype.kind != "date":
+                self.problem(pos, "bad-value", "'plus' adds a period to a date only")
+                return None
+            plus = self._period(arg["plus"], pos)
+            if plus is None:
+                return None
         times = None
         if "times" in arg:
             if ftype.kind not in numeric:
@@ -327,7 +353,31 @@ class ConditionParser:
                     pos, "bad-value", f"'times' must be an exact decimal, got {arg['times']!r}"
                 )
                 return None
-        return FactRef(str(other), times)
+        return FactRef(str(other), times, plus)
+
+    def _period(self, raw: Any, pos: Pos) -> Period | None:
+        """``{years: 2}``: one unit of PERIOD_UNITS and a whole number from 1 to its bound."""
+        if isinstance(raw, LocDict):
+            pos = raw.start
+        units = list(raw) if isinstance(raw, Mapping) else []
+        if len(units) != 1 or units[0] not in PERIOD_UNITS:
+            hint = suggest(units[0], PERIOD_UNITS) if len(units) == 1 else ""
+            self.problem(
+                pos,
+                "bad-period",
+                f"'plus' takes one period such as {{years: 2}}{hint} "
+                f"(units: {', '.join(PERIOD_UNITS)}); got {raw!r}",
+            )
+            return None
+        unit = str(units[0])
+        amount = raw[unit]
+        bound = MAX_PERIOD[unit]
+        if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= bound:
+            self.problem(
+                pos, "bad-period", f"{unit} is a whole number from 1 to {bound}; got {amount!r}"
+            )
+            return None
+        return Period(amount, unit)
 
     def _literal(self, fact: str, ftype: FactType, raw: Any, pos: Pos) -> Any:
         kind = ftype.kind

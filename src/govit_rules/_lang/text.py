@@ -18,6 +18,8 @@ def describe_test(t: Test | Known) -> str:
     value = t.value
     if isinstance(value, FactRef):
         rhs = value.fact if value.times is None else f"{value.times} × {value.fact}"
+        if value.plus is not None:
+            rhs = f"{rhs} + {value.plus.describe()}"
     elif isinstance(value, frozenset):
         rhs = "{" + ", ".join(sorted(_show(v) for v in value)) + "}"
     else:

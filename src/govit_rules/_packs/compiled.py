@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .._lang.clock import Clock
 from .._lang.conditions import Cond
 from .._law.calendar import WorkdayCalendar
 from .._law.citation import Citation
@@ -40,10 +41,11 @@ if TYPE_CHECKING:
 
 __all__ = ["ArticleInfo", "CompiledPack", "CompiledRule", "EngineMemo", "FixedParts"]
 
-# A compiled condition: the project in, true, false or None (unknown) out.
-CondFn = Callable[[Project], "bool | None"]
+# A compiled condition: the project and the evaluation's clock (its date, and the calendar
+# periods count on) in, true, false or None (unknown) out.
+CondFn = Callable[[Project, Clock], "bool | None"]
 # The facts that would decide a condition that is unknown for the project.
-MissingFn = Callable[[Project], list[str]]
+MissingFn = Callable[[Project, Clock], list[str]]
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -58,7 +58,7 @@ def stages(pack: CompiledPack, as_of: date, span: tuple[int, int]) -> Stages:
     if key in memo:
         found: Stages = memo[key]
         return found
-    cache = LeafCache(pack.project_model)
+    cache = LeafCache(pack.project_model, as_of, pack.calendar)
     cols: dict[str, RuleColumns] = {}
     conditions: list[pl.Expr] = []
     for n, rule in enumerate(pack.rules):

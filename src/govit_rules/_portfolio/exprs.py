@@ -26,9 +26,11 @@ from typing import Any
 
 import polars as pl
 
+from .._lang.clock import Clock
 from .._lang.conditions import (
     DATE_OPS,
     NUMERIC_OPS,
+    TODAY,
     All,
     AnyOf,
     Cond,
@@ -40,6 +42,7 @@ from .._lang.conditions import (
     TrueCond,
     fact_types,
 )
+from .._law.calendar import WorkdayCalendar
 from .._vocab.project import FIRST_YEAR, LAST_YEAR, Project
 from .._vocab.suggest import suggest
 from ..errors import Problem, ProjectValidationError
@@ -47,6 +50,21 @@ from ..errors import Problem, ProjectValidationError
 __all__ = ["LeafCache", "check_documents", "fact_dtype", "normalise"]
 
 _COMPARE = {">=": "ge", ">": "gt", "<=": "le", "<": "lt"}
+# The same comparison with its sides swapped.
+_CONVERSE = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
+
+
+def _holds(a: Any, symbol: str, b: Any) -> bool:
+    return bool(
+        {
+            ">=": a >= b,
+            ">": a > b,
+            "<=": a <= b,
+            "<": a < b,
+            "==": a == b,
+            "!=": a != b,
+        }[symbol]
+    )
 
 
 def fact_dtype(ftype: FactType) -> pl.DataType:
@@ -274,11 +292,22 @@ def check_documents(frame: pl.DataFrame, pack: str, known: list[str]) -> None:
 
 
 class LeafCache:
-    """Compiles conditions; every distinct leaf becomes one named temporary column."""
+    """Compiles conditions; every distinct leaf becomes one named temporary column.
 
-    def __init__(self, model: type[Project] = Project) -> None:
+    ``model`` is the pack's project model, ``today`` the evaluation date ``as_of``, and a
+    period added to a date counts on the pack's ``calendar`` exactly as the engine's clock
+    does.
+    """
+
+    def __init__(
+        self,
+        model: type[Project] = Project,
+        as_of: date | None = None,
+        calendar: WorkdayCalendar | None = None,
+    ) -> None:
         self.types = _types(model)
         self.leaves: dict[tuple[Any, ...], tuple[str, pl.Expr]] = {}
+        self.clock = Clock(as_of or date.today(), calendar)
 
     def leaf_columns(self) -> list[pl.Expr]:
         return [expr.alias(name) for name, expr in self.leaves.values()]
@@ -319,11 +348,55 @@ class LeafCache:
         col = pl.col(leaf.fact)
         return col.is_not_null() if leaf.expected else col.is_null()
 
+    def _date(self, fact: str) -> pl.Expr:
+        return pl.lit(self.clock.today, dtype=pl.Date) if fact == TODAY else pl.col(fact)
+
+    def _date_ref(self, ref: FactRef) -> pl.Expr:
+        """A date compared with: a fact or ``today``, with a period added when ``plus``."""
+        base = self._date(ref.fact)
+        period = ref.plus
+        if period is None:
+            return base
+        clock = self.clock
+        if ref.fact == TODAY:
+            return pl.lit(clock.plus(clock.today, period), dtype=pl.Date)
+
+        def shift(s: pl.Series) -> pl.Series:
+            # The engine's own arithmetic, once per distinct date of the batch.
+            last = {d: clock.plus(d, period) for d in s.drop_nulls().unique().to_list()}
+            return pl.Series(s.name, [last.get(d) for d in s.to_list()], dtype=pl.Date)
+
+        return base.map_batches(shift, return_dtype=pl.Date)
+
+    def _dated(self, t: Test) -> pl.Expr:
+        """A date test where one side may be the evaluation date (a constant): the column,
+        if any, stands on the left, so that the leaf is a full column of the batch."""
+        symbol = DATE_OPS.get(t.op) or {"eq": "==", "ne": "!="}[t.op]
+        lhs = self._date(t.fact)
+        rhs = self._date_ref(t.value) if isinstance(t.value, FactRef) else _lit(t.value)
+        if t.fact == TODAY:
+            if isinstance(t.value, FactRef) and t.value.fact != TODAY:
+                lhs, rhs, symbol = rhs, lhs, _CONVERSE[symbol]
+            else:  # two constants: the same answer for every row
+                today = self.clock.today
+                other = t.value
+                if isinstance(other, FactRef):
+                    other = today if other.plus is None else self.clock.plus(today, other.plus)
+                value = None if other is None else _holds(today, symbol, other)
+                return pl.repeat(pl.lit(value, dtype=pl.Boolean), pl.len())
+        if symbol == "==":
+            return lhs == rhs
+        if symbol == "!=":
+            return lhs != rhs
+        return _compare(lhs, symbol, rhs)
+
     def _test(self, t: Test) -> pl.Expr:
-        col = pl.col(t.fact)
+        col = self._date(t.fact)
         op = t.op
         value = t.value
         symbol = NUMERIC_OPS.get(op) or DATE_OPS.get(op)
+        if t.fact == TODAY or (isinstance(value, FactRef) and self.types[t.fact].kind == "date"):
+            return self._dated(t)
         if isinstance(value, FactRef):
             lhs, rhs = self._scaled(t.fact, value)
             if symbol is not None:

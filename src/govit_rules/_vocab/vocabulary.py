@@ -33,6 +33,7 @@ from .suggest import suggest
 from .values import ENUMS, Count, IsoDate, Money, Percent, Stage, Year
 
 __all__ = [
+    "RESERVED",
     "TYPES",
     "FactSpec",
     "annotation_of",
@@ -55,6 +56,9 @@ TYPES: dict[str, Any] = {
     "set of text": frozenset[str],
 }
 _UNITS = {"money": "万元", "percent": "%"}
+# Names a condition reads that are not facts of a project.
+RESERVED = {"today": "conditions read it as the evaluation date"}
+
 _KEYS = ("name", "type", "unit", "zh", "en", "stage", "shared_because")
 _REQUIRED = ("name", "type", "zh", "en")
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -202,6 +206,15 @@ def _entry(node: yaml.Node, where: str, problems: list[Problem]) -> FactSpec | N
     name, ftype = values["name"], values["type"]
     if not _NAME.fullmatch(name):
         problems.append(_at(node, where, "bad-name", f"{name!r} is not a snake_case fact name"))
+    elif name in RESERVED:
+        problems.append(
+            _at(
+                node,
+                where,
+                "bad-name",
+                f"{name!r} is reserved: {RESERVED[name]}; pick another name",
+            )
+        )
     if ftype not in _type_names():
         hint = suggest(ftype, _type_names())
         problems.append(_at(node, where, "unknown-type", f"unknown fact type {ftype!r}{hint}"))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..._io.yaml import LocDict, locate
+from ..._lang.clock import Clock
 from ..._lang.conditions import Cond, FactType
 from ..._vocab.project import Project
 from ..._vocab.verdict import DeadlineResult, Status
@@ -129,15 +130,15 @@ class Emitter(Protocol):
         ...
 
 
-def undecided(rule: CompiledRule, p: Project, entry: Entry) -> list[str]:
+def undecided(rule: CompiledRule, p: Project, entry: Entry, clock: Clock) -> list[str]:
     """The missing facts that would decide an unknown rule (a duty not yet due needs none)."""
     _rule, st, w, m, u, _extra = entry
     if st is not S.unknown:
         return []
-    out: list[str] = rule.when_missing(p) if w is None else []
+    out: list[str] = rule.when_missing(p, clock) if w is None else []
     for value, fn in ((m, rule.main_missing), (u, rule.unless_missing)):
         if value is None and fn is not None:
-            for f in fn(p):
+            for f in fn(p, clock):
                 if f not in out:
                     out.append(f)
     return out
@@ -178,9 +179,9 @@ class RuleKind:
             return 2
         return 1 if status is S.unknown else 0
 
-    def missing(self, p: Project, entry: Entry) -> list[str]:
+    def missing(self, p: Project, entry: Entry, clock: Clock) -> list[str]:
         """The facts whose absence leaves the rule's finding open, as the verdict lists them."""
-        return undecided(entry[0], p, entry)
+        return undecided(entry[0], p, entry, clock)
 
     def message_values(self, extra: Any) -> Mapping[str, Any] | None:
         """Values the rule's message shows besides the facts (its ``computed`` names)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..._lang.clock import Clock
 from ..._vocab.project import Project
 from ..._vocab.suggest import suggest
 from ..._vocab.verdict import Status
@@ -55,7 +56,7 @@ class Deadline(RuleKind):
     exclusive = _DIRECTIONS
     finding = False
 
-    def missing(self, p: Project, entry: Entry) -> list[str]:
+    def missing(self, p: Project, entry: Entry, clock: Clock) -> list[str]:
         # ``main`` of a deadline's entry says whether its unknown status counts.
         result, counts = entry[5], entry[3]
         if result.status is S.unknown and counts:

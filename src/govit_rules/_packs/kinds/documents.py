@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..._lang.clock import Clock
 from ..._vocab.project import Project
 from ..._vocab.suggest import suggest
 from ..._vocab.verdict import Status
@@ -61,8 +62,8 @@ class Documents(RuleKind):
             entries.append(entry if isinstance(entry, str) else tuple(entry.any_of))
         return {"documents": tuple(entries)}
 
-    def missing(self, p: Project, entry: Entry) -> list[str]:
-        miss = undecided(entry[0], p, entry)
+    def missing(self, p: Project, entry: Entry, clock: Clock) -> list[str]:
+        miss = undecided(entry[0], p, entry, clock)
         lacking, st = entry[5], entry[1]
         if lacking is None and st is S.unknown and "submitted_documents" not in miss:
             miss.append("submitted_documents")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..._lang.clock import Clock
 from ..._vocab.project import Project
 from ..._vocab.verdict import Status
 from ._base import Emitter, Entry, RuleKind, StatusRun, Tri, undecided
@@ -26,7 +27,7 @@ class Obligation(RuleKind):
     optional = frozenset({"when", "stage", "limit"})
     main_key = "requires"
 
-    def missing(self, p: Project, entry: Entry) -> list[str]:
+    def missing(self, p: Project, entry: Entry, clock: Clock) -> list[str]:
         rule, st, w, m, _u, _extra = entry
         if (
             st is S.unknown
@@ -37,7 +38,7 @@ class Obligation(RuleKind):
         ):
             # Only the time limit is open: the duty is unmet, but is it due yet?
             return [rule.limit]
-        return undecided(rule, p, entry)
+        return undecided(rule, p, entry, clock)
 
     def status(self, rule: CompiledRule, w: Tri, not_due: bool, run: StatusRun) -> Entry:
         r = run.main(rule)

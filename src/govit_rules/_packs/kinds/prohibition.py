@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..._lang.clock import Clock
 from ..._vocab.project import Project
 from ..._vocab.verdict import Status
 from ._base import Emitter, Entry, RuleKind, StatusRun, Tri, undecided
@@ -31,13 +32,13 @@ class Prohibition(RuleKind):
             return 3
         return 1 if status is S.unknown else 0
 
-    def missing(self, p: Project, entry: Entry) -> list[str]:
+    def missing(self, p: Project, entry: Entry, clock: Clock) -> list[str]:
         rule, st, _w, _m, u, _extra = entry
         if st is S.violated and u is None:
             # The facts that would establish the exception (and lift the prohibition).
             assert rule.unless_missing is not None  # u is unknown: there is an unless
-            return rule.unless_missing(p)
-        return undecided(rule, p, entry)
+            return rule.unless_missing(p, clock)
+        return undecided(rule, p, entry, clock)
 
     def status(self, rule: CompiledRule, w: Tri, not_due: bool, run: StatusRun) -> Entry:
         m = run.main(rule)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..._lang.clock import Clock
 from ..._vocab.project import Project
 from ..._vocab.suggest import suggest
 from ..._vocab.verdict import Status
@@ -50,9 +51,9 @@ class Route(RuleKind):
             "step_to": tuple(s.to for s in spec.steps or ()),
         }
 
-    def missing(self, p: Project, entry: Entry) -> list[str]:
+    def missing(self, p: Project, entry: Entry, clock: Clock) -> list[str]:
         rule, st = entry[0], entry[1]
-        return rule.when_missing(p) if st is S.unknown else []
+        return rule.when_missing(p, clock) if st is S.unknown else []
 
     def status(self, rule: CompiledRule, w: Tri, not_due: bool, run: StatusRun) -> Entry:
         if w is True:

@@ -7,6 +7,7 @@ when the text carries them back in, ``despite_scope``).
 
 from __future__ import annotations
 
+from ..._lang.clock import Clock
 from ..._vocab.project import Project
 from ..._vocab.verdict import Status
 from ._base import Entry, RuleKind
@@ -20,9 +21,9 @@ class Scope(RuleKind):
     main_key = "in_scope_if"
     checked = False
 
-    def missing(self, p: Project, entry: Entry) -> list[str]:
+    def missing(self, p: Project, entry: Entry, clock: Clock) -> list[str]:
         rule, st = entry[0], entry[1]
-        return rule.main_missing(p) if st is Status.unknown else []
+        return rule.main_missing(p, clock) if st is Status.unknown else []
 
 
 SCOPE = Scope()

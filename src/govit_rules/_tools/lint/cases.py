@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..._lang.nodes import DATE_OPS, NUMERIC_OPS, FactRef, tests_of
+from ..._lang.nodes import DATE_OPS, NUMERIC_OPS, TODAY, FactRef, tests_of
 from ..._lang.text import describe_test
 from ..._packs.loader import CompiledPack
 from ..._vocab.project import Project
@@ -74,7 +74,19 @@ def check_tests(
                 if key in seen:
                     continue
                 seen.add(key)
-                if not any(getattr(p, t.fact) == t.value for p in projects):
+                if t.fact == TODAY:
+                    # A threshold on the evaluation date is pinned by a case's as_of.
+                    if not any(c.as_of == t.value for c in cases):
+                        out.append(
+                            problem_at(
+                                rule,
+                                "untested-threshold",
+                                f"rule {rule.id!r} tests {describe_test(t)} but no test case "
+                                f"is evaluated as of {show(t.value)}; pin the boundary with a "
+                                "case's as_of",
+                            )
+                        )
+                elif not any(getattr(p, t.fact) == t.value for p in projects):
                     out.append(
                         problem_at(
                             rule,

@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from ..._lang.facts import FactType
-from ..._lang.nodes import Cond, FactRef, Known, Test, facts_of, leaves_of, tests_of
+from ..._lang.nodes import TODAY, Cond, FactRef, Known, Test, facts_of, leaves_of, tests_of
 
 __all__ = [
     "MAX_COMBOS",
@@ -142,7 +142,9 @@ def sample_values(fact: str, ftype: FactType, tests: Sequence[Test], known: bool
 
 
 def has_fact_ref(cond: Cond) -> bool:
-    return any(isinstance(t.value, FactRef) for t in tests_of(cond))
+    """True when a test compares with another fact or reads the evaluation date: such a
+    condition is not piecewise constant between its literals, so samples cannot decide it."""
+    return any(isinstance(t.value, FactRef) or t.fact == TODAY for t in tests_of(cond))
 
 
 def known_facts(cond: Cond) -> set[str]:
