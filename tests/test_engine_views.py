@@ -111,7 +111,7 @@ def test_compare_rows_give_a_row_per_pack_and_an_error_row_for_one_that_fails() 
 
     packs: list[tuple[str, Callable[[], CompiledPack]]] = [("mini", lambda: PACK), ("x", broken)]
     p = validate_project({**BASE, "submitted_documents": ["plan", "elsewhere"]})
-    ok, failed = compare_rows(p, ON, packs)
+    ok, failed = compare_rows(lambda model: p, ON, packs)
     assert ok["jurisdiction"] == "mini" and ok["final_approver"] == "council"
     assert ok["documents_not_in_pack"] == ["elsewhere"]
     assert failed["jurisdiction"] == "x" and "error" in failed and "outcome" not in failed
@@ -144,9 +144,57 @@ def test_compare_names_the_facts_each_pack_needs_that_the_project_does_not_give(
 
     on = date(2026, 11, 25)
     p = validate_project({"stage": "declaration", "plan_year": 2027})
-    rows = compare_rows(p, on, [(j, lambda j=j: get_pack(j, on)) for j in ("dazhou", "hailing")])
+    packs = [(j, lambda j=j: get_pack(j, on)) for j in ("dazhou", "hailing")]
+    rows = compare_rows(lambda model: p, on, packs)
     by = {r["jurisdiction"]: r for r in rows}
     # Scope facts decide whether the measures apply at all: each pack asks for its own.
     assert "funding_sources" in by["dazhou"]["facts_needed"]
     assert "plan_year" not in by["hailing"]["facts_needed"]
     assert by["dazhou"]["facts_needed"] != by["hailing"]["facts_needed"]
+
+
+def test_a_project_may_carry_the_facts_of_several_packs_and_each_pack_reads_its_own() -> None:
+    from govit_rules import get_pack, validate_project
+    from govit_rules._engine.compare import compare_rows
+
+    on = date(2026, 6, 1)
+    newcity = load_pack(MINI.parent / "newcity")
+    packs: list[tuple[str, Callable[[], CompiledPack]]] = [
+        ("newcity", lambda: newcity),
+        ("dazhou", lambda: get_pack("dazhou", on)),
+    ]
+    data = {**BASE, "uses_egov_network": False, "collectively_reviewed": True}
+    seen: list[type] = []
+
+    def read(model: type) -> Any:
+        seen.append(model)
+        return validate_project(data, model)
+
+    rows = {r["jurisdiction"]: r for r in compare_rows(read, on, packs)}
+    # Read once, with both packs' facts: newcity's own fact is not an unknown field.
+    assert len(seen) == 1 and {"uses_egov_network", "collectively_reviewed"} <= set(
+        seen[0].model_fields
+    )
+    # Art. 3(1) of newcity reads its own fact; Dazhou judges without it and says so.
+    assert rows["newcity"]["facts_not_read"] == []
+    assert rows["dazhou"]["facts_not_read"] == ["uses_egov_network"]
+    assert "error" not in rows["dazhou"] and "error" not in rows["newcity"]
+
+
+def test_a_fact_no_compared_pack_knows_is_still_refused_with_a_did_you_mean(
+    tmp_path: Path,
+) -> None:
+    from tests.helpers import run_cli
+
+    project = tmp_path / "p.yaml"
+    project.write_text("is_secret: false\nuses_egov_netwrk: true\n", "utf-8")
+    out = run_cli(
+        "compare",
+        str(project),
+        "-p",
+        str(MINI.parent / "newcity"),
+        "-p",
+        str(MINI.parents[2] / "rulepacks" / "dazhou"),
+    )
+    assert out.returncode == 64  # bad input, as for check
+    assert "did you mean 'uses_egov_network'?" in out.stderr

@@ -259,13 +259,12 @@ def compare(
     from .._engine.compare import compare_rows
 
     on = parse_date(as_of)
-    p = load_project_file(project)
     packs: list[tuple[str, Callable[[], CompiledPack]]]
     if pack:
         packs = [(str(d), (lambda d=d: load_pack(d))) for d in pack]  # type: ignore[misc]
     else:
         packs = [(j, (lambda j=j: get_pack(j, on))) for j in jurisdictions()]  # type: ignore[misc]
-    rows = compare_rows(p, on, packs)
+    rows = compare_rows(lambda model: load_project_file(project, model), on, packs)
     if fmt is Fmt.json:
         dump({"as_of": on or date.today(), "rows": rows})
         return EXIT_OK

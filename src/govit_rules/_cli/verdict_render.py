@@ -315,6 +315,13 @@ def print_comparison(rows: Sequence[dict[str, Any]], on: date | None) -> None:
             "submitted documents a pack does not declare were left out for it: "
             + ", ".join(left_out)
         )
+    unread = [
+        f"{r['jurisdiction']} ({', '.join(r['facts_not_read'])})"
+        for r in rows
+        if r.get("facts_not_read")
+    ]
+    if unread:
+        print("facts of other packs that a pack does not read: " + "; ".join(unread))
     needed = [
         f"{r['jurisdiction']} {len(r['facts_needed'])}" for r in rows if r.get("facts_needed")
     ]

@@ -50,6 +50,7 @@ __all__ = [
     "build_project_model",
     "extend_project_model",
     "extended_models",
+    "union_project_model",
 ]
 
 
@@ -184,3 +185,31 @@ def extended_models() -> tuple[type[Project], ...]:
 if not TYPE_CHECKING:
     # The shipped model: the shared vocabulary and the own facts of the shipped packs.
     Project = _build(shipped_local_facts())
+
+
+def union_project_model(models: Iterable[type[Project]]) -> type[Project]:
+    """One model holding the facts of several packs' models: a project file written for
+    several packs is read with it, and each pack then reads the facts it knows.
+
+    Where two packs outside the library declare one name differently, the first
+    declaration is kept; the other pack checks its own type when it reads the project.
+    """
+    distinct = tuple(dict.fromkeys(models))
+    if len(distinct) == 1:
+        return distinct[0]
+    return _union(distinct)
+
+
+@lru_cache(maxsize=32)
+def _union(models: tuple[type[Project], ...]) -> type[Project]:
+    fields: dict[str, tuple[Any, Any]] = {}
+    for model in models:
+        for name, info in model.model_fields.items():
+            if name not in Project.model_fields and name not in fields:
+                fields[name] = (info.annotation, info)
+    if not fields:
+        return Project
+    model = create_model(  # type: ignore[call-overload]
+        "Project", __base__=Project, __module__=__name__, __doc__=_ProjectBase.__doc__, **fields
+    )
+    return cast("type[Project]", model)
