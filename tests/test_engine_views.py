@@ -198,3 +198,29 @@ def test_a_fact_no_compared_pack_knows_is_still_refused_with_a_did_you_mean(
     )
     assert out.returncode == 64  # bad input, as for check
     assert "did you mean 'uses_egov_network'?" in out.stderr
+
+
+def test_the_project_schema_of_a_pack_holds_its_own_facts_and_marks_what_its_rules_read() -> None:
+    from govit_rules import project_schema
+
+    newcity = project_schema(pack=MINI.parent / "newcity")
+    assert newcity["x-pack"]["id"] == "newcity"
+    # Art. 3(1) of newcity reads its own fact, declared in its facts.yaml.
+    assert newcity["properties"]["uses_egov_network"]["x-used-by"] == ["network.extranet"]
+    assert (
+        "x-used-by" not in newcity["properties"]["plan_year"]
+        or "plan_year" in newcity["x-pack-facts"]
+    )
+    hailing = project_schema("hailing")
+    assert "uses_egov_network" not in hailing["properties"]
+    assert set(hailing["x-pack-facts"]) <= set(hailing["properties"])
+    assert "x-pack" not in project_schema()
+
+
+def test_schema_project_on_the_command_line_takes_a_pack_and_refuses_it_for_pack_files() -> None:
+    from tests.helpers import run_cli
+
+    ok = run_cli("schema", "project", "--pack", str(MINI.parent / "newcity"))
+    assert ok.returncode == 0 and '"uses_egov_network"' in ok.stdout
+    bad = run_cli("schema", "rules", "-j", "hailing")
+    assert bad.returncode == 64 and "project schema of a pack" in bad.stderr

@@ -101,18 +101,7 @@ def evaluate(
     as_of = as_of_date(as_of)
     if engine not in ("compiled", "rete"):
         raise InvalidArgumentError(f"unknown engine {engine!r}: use 'compiled' or 'rete'")
-    if pack is None:
-        if jurisdiction is None:
-            raise InvalidArgumentError("evaluate() needs a jurisdiction or a pack")
-        compiled = get_pack(jurisdiction, as_of)
-    elif isinstance(pack, CompiledPack):
-        compiled = pack
-    elif isinstance(pack, str | Path):
-        compiled = load_pack(pack)
-    else:
-        raise InvalidArgumentError(
-            f"pack must be a compiled pack or a pack folder, not {type(pack).__name__}"
-        )
+    compiled = _compiled("evaluate()", jurisdiction, pack, as_of)
     if not isinstance(project, Project | Mapping | str | bytes):
         raise InvalidArgumentError(
             f"project must be a Project, a mapping or JSON text, not {type(project).__name__}"
@@ -159,9 +148,54 @@ def evaluate_many(
     return _many(projects, compiled, workers=workers, as_of=on)
 
 
-def project_schema() -> dict[str, Any]:
-    """The JSON Schema of project files."""
-    return Project.model_json_schema()
+def _compiled(
+    caller: str,
+    jurisdiction: str | None,
+    pack: CompiledPack | str | Path | None,
+    as_of: date | None,
+) -> CompiledPack:
+    """The pack a call names: a shipped jurisdiction in force on ``as_of``, or ``pack``."""
+    if pack is None:
+        if jurisdiction is None:
+            raise InvalidArgumentError(f"{caller} needs a jurisdiction or a pack")
+        return get_pack(jurisdiction, as_of)
+    if isinstance(pack, CompiledPack):
+        return pack
+    if isinstance(pack, str | Path):
+        return load_pack(pack)
+    raise InvalidArgumentError(
+        f"pack must be a compiled pack or a pack folder, not {type(pack).__name__}"
+    )
+
+
+def project_schema(
+    jurisdiction: str | None = None,
+    *,
+    pack: CompiledPack | str | Path | None = None,
+    as_of: date | str | None = None,
+) -> dict[str, Any]:
+    """The JSON Schema of project files.
+
+    With a ``jurisdiction`` or a ``pack``: the schema of the model that pack reads projects
+    with (a pack outside the library adds the facts of its own ``facts.yaml``), each
+    property a rule reads marked ``x-used-by`` with those rules, and ``x-pack-facts``
+    listing them all.
+    """
+    if jurisdiction is None and pack is None:
+        return Project.model_json_schema()
+    compiled = _compiled("project_schema()", jurisdiction, pack, as_of_date(as_of))
+    schema: dict[str, Any] = compiled.project_model.model_json_schema()
+    used: dict[str, list[str]] = {}
+    for rule in compiled.rules:
+        for fact in rule.facts:
+            used.setdefault(fact, []).append(rule.id)
+    schema["properties"] = {
+        name: {**prop, "x-used-by": used[name]} if name in used else prop
+        for name, prop in schema["properties"].items()
+    }
+    schema["x-pack"] = {"id": compiled.id, "version": compiled.version}
+    schema["x-pack-facts"] = sorted(used)
+    return schema
 
 
 def pack_schema(kind: Literal["pack", "articles", "rules", "tests"] = "pack") -> dict[str, Any]:

@@ -19,9 +19,12 @@ from .common import (
     EXIT_OK,
     EXIT_USAGE,
     FORMAT,
+    JURISDICTION,
+    PACK,
     PACK_DIR,
     PACK_DIRS,
     Fmt,
+    choose_pack,
     dump,
     err,
     esc,
@@ -422,14 +425,27 @@ def schema(
             help="project, pack, articles, rules or tests.", show_default=False, metavar="KIND"
         ),
     ],
+    jurisdiction: JURISDICTION = None,
+    pack: PACK = None,
 ) -> int:
     """Print the JSON Schema of project files or of one kind of pack file.
 
     Point your editor at it with a modeline on the first line of a YAML file:
     # yaml-language-server: $schema=./schemas/rules.json
+    With -j or --pack, the project schema is that pack's: its own facts included, and the
+    facts its rules read marked x-used-by.
     """
     from .._api import pack_schema, project_schema
 
-    data = project_schema() if kind is SchemaKind.project else pack_schema(kind.value)  # type: ignore[arg-type]
+    if kind is SchemaKind.project:
+        data = (
+            project_schema(pack=choose_pack(jurisdiction, pack, None))
+            if jurisdiction or pack
+            else project_schema()
+        )
+    elif jurisdiction or pack:
+        fail("-j and --pack choose the project schema of a pack; the pack file schemas are one")
+    else:
+        data = pack_schema(kind.value)  # type: ignore[arg-type]
     dump(data)
     return EXIT_OK

@@ -466,7 +466,8 @@ def _routes(app: FastAPI, store: ServicePacks) -> None:
         as_of: date | None = as_of_q,
     ) -> Response:
         compiled = store.get(_need(store, jurisdiction), as_of) if jurisdiction else None
-        return _json(_views.schema_view(project_schema(), compiled))
+        schema = project_schema(pack=compiled) if compiled is not None else project_schema()
+        return _json(_views.schema_view(schema))
 
     @app.get("/v1/calendar", tags=["schema"], responses=_PROBLEM_RESPONSES)
     async def calendar(

@@ -171,12 +171,9 @@ _ENUMS = {
 }
 
 
-def schema_view(schema: dict[str, Any], pack: CompiledPack | None) -> dict[str, Any]:
-    """The project schema with zh labels of every choice, and, for a pack, the facts it reads.
-
-    ``x-used-by`` on a property lists the rules of the pack that read the fact; the
-    document's ``x-pack-facts`` lists them all, so a form can show those first.
-    """
+def schema_view(schema: dict[str, Any]) -> dict[str, Any]:
+    """The project schema (for a pack, :func:`~govit_rules.project_schema` has marked the
+    facts it reads) with the zh labels of every choice and the stages, for a form."""
     out = dict(schema)
     defs = {k: dict(v) for k, v in schema.get("$defs", {}).items()}
     for name, d in defs.items():
@@ -185,20 +182,6 @@ def schema_view(schema: dict[str, Any], pack: CompiledPack | None) -> dict[str, 
             d["x-labels"] = {m.value: m.zh for m in enum}
     out["$defs"] = defs
     out["x-stages"] = [{"id": s.value, "zh": s.zh} for s in _model.Stage]
-    if pack is not None:
-        used: dict[str, list[str]] = {}
-        for rule in pack.rules:
-            for fact in rule.facts:
-                used.setdefault(fact, []).append(rule.id)
-        props = {}
-        for name, prop in schema["properties"].items():
-            p = dict(prop)
-            if name in used:
-                p["x-used-by"] = used[name]
-            props[name] = p
-        out["properties"] = props
-        out["x-pack"] = {"id": pack.id, "version": pack.version}
-        out["x-pack-facts"] = sorted(used)
     return out
 
 
