@@ -22,7 +22,7 @@ from govit_rules._packs.kinds.deadline import DeadlineSpec
 from govit_rules._vocab.project import Project
 from govit_rules._vocab.values import MAX_DATES
 from govit_rules._vocab.verdict import Status
-from helpers import copy_mini
+from helpers import copy_mini, run_cli
 
 DAZHOU = get_pack("dazhou", "2026-11-25")
 CAL = DAZHOU.calendar
@@ -382,3 +382,25 @@ def test_the_columnar_evaluator_decides_each_year_like_the_engine(as_of: str) ->
         d = evaluate(facts, pack=DAZHOU, as_of=day).deadline(RULE)
         assert out[f"status:{RULE}"][i] == d.status.value, (i, as_of)
         assert out[f"due:{RULE}"][i] == d.due, (i, as_of)
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def test_check_and_explain_print_every_year_with_its_report_or_its_last_day(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "p.yaml"
+    project.write_text(
+        "construction_started_on: 2022-03-01\n"
+        "accepted_on: 2024-05-01\n"
+        f"{REPORTS}: [2023-01-03, 2023-12-20]\n",
+        encoding="utf-8",
+    )
+    common = ("--jurisdiction", "dazhou", "--as-of", "2025-01-10")
+    years = "each year: 2022 missed (due 2022-12-31); 2023 met on 2023-01-03; 2024 missed (due 2024-12-31)"
+    check = run_cli("check", str(project), *common)
+    assert years in check.stdout, check.stdout
+    explain = run_cli("explain", str(project), *common, "--rule", RULE)
+    assert years in explain.stdout, explain.stdout
+    assert f"done {REPORTS} = unknown" not in explain.stdout

@@ -263,7 +263,13 @@ def print_explanations(views: Sequence[dict[str, Any]], verdict: Verdict) -> Non
                 f"{d['anchor_date'] or 'unknown'}"
                 + (f"; due {d['due']}" if d["due"] else "")
                 + (f"; window {d['earliest']} – {d['latest']}" if d["latest"] else "")
-                + (f"; done {esc(d['done'])} = {d['done_date'] or 'unknown'}" if d["done"] else "")
+                + (
+                    f"; done {esc(d['done'])}"
+                    # A yearly deadline's reports are listed year by year below.
+                    + ("" if d.get("occurrences") else f" = {d['done_date'] or 'unknown'}")
+                    if d["done"]
+                    else ""
+                )
                 + ("; provisional" if d["provisional"] else "")
             )
             if d.get("occurrences"):

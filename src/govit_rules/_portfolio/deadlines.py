@@ -27,7 +27,7 @@ from .._law.calendar import WorkdayCalendar
 from .._packs.loader import CompiledPack, CompiledRule
 from .._packs.schema import PeriodSpec
 
-__all__ = ["DEFAULT_SPAN", "CalendarArrays", "DeadlinePlan", "yearly_columns"]
+__all__ = ["DEFAULT_SPAN", "CalendarArrays", "DeadlinePlan", "yearly_column", "yearly_columns"]
 
 _EPOCH = date(1970, 1, 1).toordinal()
 
@@ -138,6 +138,11 @@ def _by_table(cal: WorkdayCalendar, rule: CompiledRule) -> pl.Series:
 _YEARLY = pl.Struct({"status": pl.Utf8, "due": pl.Date})
 
 
+def yearly_column(rule_id: str) -> str:
+    """The column holding an ``each_year`` deadline's struct (see :func:`yearly_columns`)."""
+    return f"__yearly:{rule_id}"
+
+
 def yearly_columns(pack: CompiledPack, rule: CompiledRule, as_of: date) -> pl.Expr:
     """An ``each_year`` deadline's status text and decisive due day, as a struct per row.
 
@@ -156,16 +161,23 @@ def yearly_columns(pack: CompiledPack, rule: CompiledRule, as_of: date) -> pl.Ex
 
     def run(rows: pl.Series) -> pl.Series:
         out: list[dict[str, object] | None] = []
+        # The answer depends on the two years and the reports only: projects sharing them
+        # share one computation.
+        seen: dict[tuple[int, int | None, tuple[date, ...] | None], dict[str, object]] = {}
         for row in rows.to_list():
-            if row["a"] is None:
+            start, until, done = row["a"], row["u"], row["d"]
+            if start is None:
                 out.append(None)
                 continue
-            done = row["d"]
             reports = (
                 tuple(sorted({d for d in done if d is not None})) if done is not None else None
             )
-            y = yearly(cal, spec, row["a"], row["u"], reports, as_of)
-            out.append({"status": y.status.value, "due": y.due})
+            key = (start.year, until.year if until is not None else None, reports)
+            found = seen.get(key)
+            if found is None:
+                y = yearly(cal, spec, start, until, reports, as_of)
+                found = seen[key] = {"status": y.status.value, "due": y.due}
+            out.append(found)
         return pl.Series(out, dtype=_YEARLY)
 
     return pl.struct(fields).map_batches(run, return_dtype=_YEARLY)

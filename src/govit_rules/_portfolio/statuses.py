@@ -41,7 +41,7 @@ from .._packs.kinds.prohibition import PROHIBITION
 from .._packs.kinds.route import ROUTE
 from .._vocab.project import Project, Stage
 from .._vocab.verdict import Outcome, Status
-from .deadlines import yearly_columns
+from .deadlines import yearly_column
 from .exprs import LeafCache
 
 if TYPE_CHECKING:
@@ -347,7 +347,7 @@ class StatusBuilder:
 
     def _yearly(self, rule: CompiledRule, lapsed: pl.Expr) -> pl.Expr:
         """An ``each_year`` deadline's code from the engine's own yearly arithmetic."""
-        text = yearly_columns(self.pack, rule, self.as_of).struct.field("status")
+        text = pl.col(yearly_column(rule.id)).struct.field("status")
         return (
             pl.when(text == S.met.value)
             .then(_c(S.met))
@@ -430,7 +430,7 @@ class StatusBuilder:
                 known = known & ~overflow
             due = pl.col(f"__due:{rule.id}")
             if rule.deadline is not None and rule.deadline.direction == "each_year":
-                due = yearly_columns(self.pack, rule, self.as_of).struct.field("due")
+                due = pl.col(yearly_column(rule.id)).struct.field("due")
             out.append(
                 pl.when(known)
                 .then(due)
