@@ -114,6 +114,8 @@ def _strategy(
         ).filter(lambda v: _valid(fact, v))
     elif kind == "date":
         base = _DATES
+    elif kind == "dates":
+        base = st.lists(_DATES, max_size=4)
     elif kind == "bool":
         base = st.booleans()
     elif kind == "enum":
@@ -159,8 +161,11 @@ def portfolios(draw: st.DrawFn, pack: CompiledPack, as_of: date) -> pl.DataFrame
     known = draw(st.sampled_from([1, 6]))
     strategies = {f: _strategy(pack, f, edges.get(f, []), known) for f in facts}
     deadlines = [
-        r for r in pack.rules if r.kind == "deadline" and r.done and r.deadline.direction != "by"
+        r
+        for r in pack.rules
+        if r.kind == "deadline" and r.done and r.deadline.direction not in ("by", "each_year")
     ]
+    yearly = [r for r in pack.rules if r.kind == "deadline" and r.deadline.direction == "each_year"]
     rows = []
     for _ in range(draw(st.integers(1, 40))):
         row = {f: draw(s) for f, s in strategies.items()}
@@ -175,6 +180,13 @@ def portfolios(draw: st.DrawFn, pack: CompiledPack, as_of: date) -> pl.DataFrame
                 row[draw(st.sampled_from(rule.shown_by))] = draw(_near(bound))
                 if draw(st.booleans()):
                     row[rule.done] = None
+        for rule in yearly:
+            anchor = row.get(rule.anchor)
+            if anchor is not None and rule.done and draw(st.booleans()):
+                # Reports on, a day before and a day after some year-ends from the anchor's
+                # year on: every one a year's last day (31 Dec 2022 and 2023 are rest days).
+                years = draw(st.lists(st.integers(anchor.year, anchor.year + 4), max_size=5))
+                row[rule.done] = [draw(_near(date(min(y, 9998), 12, 31))) for y in years]
         for rule in pack.rules:
             if rule.limit is not None and draw(st.booleans()):
                 row[rule.limit] = draw(_near(as_of))  # the day before, on and after the limit

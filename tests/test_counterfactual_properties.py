@@ -62,7 +62,9 @@ def _fact_values(pack: CompiledPack) -> dict[str, st.SearchStrategy[Any]]:
         elif kind == "enum" and TYPES[fact].enum is not None:
             out[fact] = st.sampled_from(list(TYPES[fact].enum))  # type: ignore[arg-type]
     for rule in pack.rules:  # completion dates around each anchor
-        if rule.done:
+        if rule.done and TYPES[rule.done].kind == "dates":  # a report each year
+            out.setdefault(rule.done, st.lists(st.dates(date(2023, 1, 1), date(2028, 12, 31))))
+        elif rule.done:
             out.setdefault(rule.done, st.dates(date(2023, 1, 1), date(2028, 12, 31)))
         if rule.anchor and TYPES[rule.anchor].kind == "date":
             out.setdefault(rule.anchor, st.dates(date(2023, 1, 1), date(2028, 12, 31)))

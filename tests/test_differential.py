@@ -127,6 +127,10 @@ def _fact_strategies(pack: CompiledPack) -> dict[str, st.SearchStrategy[Any]]:
             base = st.dates(min_value=date(2023, 1, 1), max_value=date(2028, 12, 31))
             if dates.get(fact):
                 base = st.one_of(st.sampled_from(sorted(dates[fact])), base)
+        elif kind == "dates":
+            base = st.lists(
+                st.dates(min_value=date(2022, 1, 1), max_value=date(2028, 12, 31)), max_size=4
+            )
         elif kind == "bool":
             base = st.booleans()
         elif kind == "enum":
@@ -168,6 +172,12 @@ def _deadline_nudges(pack: CompiledPack) -> list[tuple[str, str]]:
     ]
 
 
+def _year_ends(draw: st.DrawFn, first: int) -> list[date]:
+    """Report dates a day or so either side of some year-ends from ``first`` on."""
+    years = draw(st.lists(st.integers(first, first + 4), max_size=5, unique=True))
+    return [date(y, 12, 31) + timedelta(days=draw(st.integers(-2, 4))) for y in years]
+
+
 def _ref_tests(pack: CompiledPack) -> list[Leaf]:
     return [
         t
@@ -183,7 +193,11 @@ def _projects(draw: st.DrawFn, pack: CompiledPack) -> dict[str, Any]:
     data = {fact: draw(s) for fact, s in strategies.items()}
     for anchor, done in _deadline_nudges(pack):
         if data.get(anchor) is not None and draw(st.booleans()):
-            data[done] = data[anchor] + timedelta(days=draw(st.integers(-3, 200)))
+            if TYPES[done].kind == "dates":
+                # A yearly deadline: reports around each year-end from the anchor's year on.
+                data[done] = _year_ends(draw, data[anchor].year)
+            else:
+                data[done] = data[anchor] + timedelta(days=draw(st.integers(-3, 200)))
     for t in _ref_tests(pack):
         ref = t.value
         assert isinstance(ref, FactRef)

@@ -54,6 +54,10 @@ def _value(name: str, probes: list[Any]) -> st.SearchStrategy[Any]:
         return st.booleans()
     if ft.kind == "date":
         return st.dates(min_value=date(2015, 1, 1), max_value=date(2029, 12, 31))
+    if ft.kind == "dates":
+        return st.lists(
+            st.dates(min_value=date(2015, 1, 1), max_value=date(2029, 12, 31)), max_size=4
+        )
     if ft.kind == "enum":
         assert ft.enum is not None
         return st.sampled_from(list(ft.enum))

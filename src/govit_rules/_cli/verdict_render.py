@@ -53,6 +53,23 @@ def _cite(ref: Any) -> str:
     return f"{ref.zh} / {ref.en}"
 
 
+# A long cycle shows its first and last years; the compact JSON lists every one.
+_SHOWN_YEARS = 12
+
+
+def occurrences_text(occurrences: Sequence[dict[str, Any]]) -> str:
+    """A yearly deadline's years: ``2022 missed (due 2022-12-31); 2023 met on 2023-12-20``."""
+    parts = []
+    for o in occurrences:
+        status = str(getattr(o["status"], "value", o["status"]))
+        on = f" on {o['done_date']}" if o.get("done_date") else f" (due {o['due']})"
+        parts.append(f"{o['year']} {status}{on}")
+    if len(parts) > _SHOWN_YEARS:
+        half = _SHOWN_YEARS // 2
+        parts = [*parts[:half], f"… {len(parts) - 2 * half} more", *parts[-half:]]
+    return "; ".join(parts)
+
+
 def print_verdict(
     verdict: Verdict, *, show_all: bool = False, console: Console | None = None
 ) -> None:
@@ -162,9 +179,18 @@ def print_verdict(
             c.print(
                 f"      {esc(d.period)} from {esc(d.anchor)} = "
                 f"{d.anchor_date or d.anchor_year or 'not given'} → {when}"
-                + (f"; done {esc(d.done)} = {d.done_date or 'not given'}" if d.done else "")
+                + (
+                    f"; done {esc(d.done)}"
+                    + ("" if d.occurrences else f" = {d.done_date or 'not given'}")
+                    if d.done
+                    else ""
+                )
                 + (f" [{', '.join(flags)}]" if flags else "")
             )
+            if d.occurrences:
+                c.print(
+                    f"      each year: {esc(occurrences_text([o.model_dump() for o in d.occurrences]))}"
+                )
             c.print(f"      [dim]calendar: {esc(d.calendar)}[/dim]")
             c.print(f"      {esc(d.message.zh)}")
             c.print(f"      {esc(d.message.en)}")
@@ -237,9 +263,17 @@ def print_explanations(views: Sequence[dict[str, Any]], verdict: Verdict) -> Non
                 f"{d['anchor_date'] or 'unknown'}"
                 + (f"; due {d['due']}" if d["due"] else "")
                 + (f"; window {d['earliest']} – {d['latest']}" if d["latest"] else "")
-                + (f"; done {esc(d['done'])} = {d['done_date'] or 'unknown'}" if d["done"] else "")
+                + (
+                    f"; done {esc(d['done'])}"
+                    # A yearly deadline's reports are listed year by year below.
+                    + ("" if d.get("occurrences") else f" = {d['done_date'] or 'unknown'}")
+                    if d["done"]
+                    else ""
+                )
                 + ("; provisional" if d["provisional"] else "")
             )
+            if d.get("occurrences"):
+                c.print(f"  each year: {esc(occurrences_text(d['occurrences']))}")
         if "steps" in view:
             c.print(
                 "  steps: "

@@ -197,6 +197,8 @@ def _period_side(rule: CompiledRule) -> Text:
             en="A minimum period: the start day is not counted (Civil Code Art. 201); the last "
             "day of the period and any later day meet it; it is not extended over rest days.",
         )
+    if spec.direction == "each_year" or (spec.direction == "by" and spec.rest_day == "stays"):
+        return _named_day_side(spec.direction == "each_year", spec.rest_day == "stays")
     if spec.direction == "by":
         return Text(
             zh="期限日当天仍满足；期限日为法定休息日的，顺延至其后第一个工作日（民法典第二百零三条）。",
@@ -329,3 +331,22 @@ def probe_values(fact: str, rules: list[CompiledRule], p: Any) -> list[Any]:
                 if value not in values:
                     values.append(value)
     return sorted(values)
+
+
+def _named_day_side(each_year: bool, stays: bool) -> Text:
+    """The inclusive side of a named calendar day, once or every year."""
+    zh = "期限日当天仍满足；"
+    en = "The named day itself still meets it; "
+    if stays:
+        zh += "原文指明日历上的这一天，即使为休息日也不顺延。"
+        en += "the text names that calendar day, so it stays the last day even on a rest day."
+    else:
+        zh += "期限日为法定休息日的，顺延至其后第一个工作日（民法典第二百零三条）。"
+        en += "a day on a rest day moves to the next working day (Civil Code Art. 203)."
+    if each_year:
+        zh += "每年一次：日期在上一年期限日之后、本年期限日（含）之前的报送满足本年。"
+        en += (
+            " Once a year: a report dated after the previous year's last day and by this "
+            "year's meets this year."
+        )
+    return Text(zh=zh, en=en)

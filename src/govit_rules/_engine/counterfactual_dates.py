@@ -34,6 +34,9 @@ def deadline_counterfactuals(s: _Session) -> None:
         if not s.wanted(rule):
             continue
         note = calendar_note(s.pack, rule, d)
+        if d.occurrences:
+            _yearly(s, rule, d, note)
+            continue
         try:
             days, probes = _done_days(rule, d), _done_probes(rule, d)
         except OverflowError:  # a last day at the end of the calendar: no day after it
@@ -51,6 +54,21 @@ def deadline_counterfactuals(s: _Session) -> None:
             for fact in d.missing_facts:
                 if fact != rule.done:
                     s.answers("deadline", rule.id, fact, probe_values(fact, [rule], s.p))
+
+
+def _yearly(s: _Session, rule: CompiledRule, d: DeadlineResult, note: Text) -> None:
+    """A yearly deadline: a report on the last day of every year that has none."""
+    if not rule.done:
+        return
+    lacking = tuple(o.due for o in d.occurrences if o.status in (Status.missed, Status.unknown))
+    if not lacking:
+        return
+    reports = tuple(getattr(s.p, rule.done) or ())
+    every = tuple(sorted({*reports, *lacking}))
+    if d.status is Status.missed:
+        s.consider("deadline", rule.id, "deadline", {rule.done: (every, None)}, rule, note)
+    elif d.status is Status.unknown:
+        s.answers("deadline", rule.id, rule.done, [(), lacking])
 
 
 def _done_days(rule: CompiledRule, d: DeadlineResult) -> list[date]:
@@ -144,7 +162,7 @@ def calendar_note(pack: CompiledPack, rule: CompiledRule, d: DeadlineResult) -> 
     if d.provisional:
         tail_en = "; provisional: the period runs beyond the official calendar data"
         tail_zh = "；期间超出官方节假日数据范围，结果为暂定"
-    if spec.direction == "by" or anchor is None:
+    if spec.direction in ("by", "each_year") or anchor is None:
         if d.due is None:
             return Text(zh=f"期限：{d.period}{tail_zh}", en=f"deadline: {d.period}{tail_en}")
         moved_en = " (moved past a rest day, Civil Code Art. 203)" if d.extended else ""

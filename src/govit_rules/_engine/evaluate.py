@@ -23,6 +23,7 @@ from .._vocab.verdict import (
     ApplicabilityResult,
     CitationRef,
     DeadlineResult,
+    Occurrence,
     Outcome,
     PackInfo,
     RouteResult,
@@ -251,6 +252,7 @@ def verdict_parts(v: Verdict) -> tuple[Any, ...]:
                 d.provisional,
                 d.extended,
                 list(d.missing_facts),
+                [(o.year, o.due, o.done_date, o.status.value) for o in d.occurrences],
             )
             for d in v.deadlines
         ],
@@ -288,7 +290,20 @@ def lazy_from_parts(pack: CompiledPack, project: Any, on: date, parts: tuple[Any
     rebuild = _Reevaluate(pack, project, on)
     routes = [route_of(pack, pack.rule(rid)) for rid in route_ids]
     deadlines = []
-    for rid, status, anchor_date, year, due, earliest, latest, done_date, prov, ext, miss in dls:
+    for (
+        rid,
+        status,
+        anchor_date,
+        year,
+        due,
+        earliest,
+        latest,
+        done_date,
+        prov,
+        ext,
+        miss,
+        occ,
+    ) in dls:
         rule = pack.rule(rid)
         d = make(
             DeadlineResult,
@@ -310,6 +325,10 @@ def lazy_from_parts(pack: CompiledPack, project: Any, on: date, parts: tuple[Any
             calendar=pack.calendar_name,
             missing_facts=miss,
             interpretation=refs[rid][2],
+            occurrences=[
+                make(Occurrence, year=y, due=on_day, done_date=done, status=S(st))
+                for y, on_day, done, st in occ
+            ],
         )
         object.__setattr__(
             d,

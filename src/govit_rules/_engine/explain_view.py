@@ -120,6 +120,15 @@ def explain_rule(
                 "done_date": d.done_date,
                 "provisional": d.provisional,
                 "calendar": d.calendar,
+                "occurrences": [
+                    {
+                        "year": o.year,
+                        "due": o.due,
+                        "done_date": o.done_date,
+                        "status": o.status.value,
+                    }
+                    for o in d.occurrences
+                ],
             }
     if status is None and rule.id in getattr(verdict, "not_applicable", []):
         status = "not_applicable"

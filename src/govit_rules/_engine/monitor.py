@@ -78,6 +78,12 @@ def event_types() -> dict[str, str]:
 
 
 _EVENT_TYPES = event_types()
+# The facts holding every date of a recurring act: an event adds its date to the list.
+_DATES_FACTS = frozenset(
+    name
+    for name, f in Project.model_fields.items()
+    if f.annotation is not None and "tuple" in str(f.annotation)
+)
 _FACT_STAGES: dict[str, Stage] = {
     name: Stage(str(f.json_schema_extra["stage"]))
     for name, f in Project.model_fields.items()
@@ -293,7 +299,11 @@ class Monitor:
             if fact is None:
                 hint = _hint(etype, [*_EVENT_TYPES, "facts"])
                 raise _Rejected(f"unknown event type {etype!r}{hint}", pid, jur, on)
-            updates[fact] = on.isoformat()
+            if fact in _DATES_FACTS:
+                earlier = (state.facts.get(fact) if state is not None else None) or []
+                updates[fact] = [*earlier, on.isoformat()]
+            else:
+                updates[fact] = on.isoformat()
         for fact_name, value in payload.items():
             if fact_name not in Project.model_fields:
                 raise _Rejected(
@@ -399,7 +409,9 @@ class Monitor:
         due: date | None,
         result: DeadlineResult | Finding,
     ) -> list[Alert]:
-        key = (pid, rule_id, kind)
+        # A yearly deadline alerts once per occurrence, the others once per rule.
+        recurring = isinstance(result, DeadlineResult) and bool(result.occurrences)
+        key = (pid, rule_id, f"{kind}@{due}" if recurring else kind)
         if key in self._emitted:
             return []
         self._emitted.add(key)

@@ -3,7 +3,8 @@
 Owns the per-evaluation context (:class:`Ctx`: the project, the date, the warnings, the
 rendering of a rule's message), the construction of output models without revalidation
 (:func:`make`), the route a route rule prescribes (:func:`route_of`) and the Civil Code
-deadline arithmetic applied to project facts (:func:`deadline_result`).
+deadline arithmetic applied to project facts (:func:`deadline_result`), the recurring
+``each_year`` deadline's included (:func:`yearly`, which the portfolio shares).
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from __future__ import annotations
 import calendar as _pycal
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._lang.clock import Clock
+from .._law.calendar import WorkdayCalendar
 from .._packs.compiled import CompiledPack, CompiledRule
+from .._packs.kinds.deadline import DeadlineSpec
 from .._packs.template import MessageTemplate
 from .._vocab.project import Project
-from .._vocab.verdict import DeadlineResult, RouteResult, Status, Text, make
+from .._vocab.verdict import DeadlineResult, Occurrence, RouteResult, Status, Text, make
 
-__all__ = ["Ctx", "deadline_result", "make", "route_of"]
+__all__ = ["Ctx", "Yearly", "deadline_result", "make", "route_of", "yearly"]
 
 S = Status
 
@@ -91,6 +94,10 @@ def deadline_result(
     ref = ctx.refs[rule.id][0]
     anchor_value = getattr(p, rule.anchor)
     done_value = getattr(p, rule.done) if rule.done else None
+    reports = None
+    if spec.direction == "each_year":
+        # Every report's date; the result's done_date is the decisive year's report.
+        reports, done_value = done_value, None
     # The stage of a deadline is the rule's, or else the stage its anchor fact belongs to.
     if not not_due and rule.stage is None and p.stage is not None:
         anchor_stage = ctx.pack.anchor_stage.get(rule.anchor)
@@ -98,6 +105,7 @@ def deadline_result(
     due = earliest = latest = None
     provisional = extended = False
     missing: list[str] = []
+    occurrences: list[Occurrence] = []
     counts = True
     if w is False:
         status = S.not_applicable
@@ -107,6 +115,22 @@ def deadline_result(
     elif anchor_value is None:
         status = S.upcoming if not_due else S.unknown
         missing = [rule.anchor]
+    elif spec.direction == "each_year":
+        until = getattr(p, spec.until) if spec.until else None
+        y = yearly(cal, spec, anchor_value, until, reports, ctx.as_of)
+        status, due, provisional, extended = y.status, y.due, y.provisional, y.extended
+        done_value, occurrences = y.done_date, y.occurrences
+        if y.clamped:
+            ctx.warnings.append(
+                f"{rule.id}: a year from {rule.anchor} = {anchor_value} to "
+                f"{spec.until or 'the date judged'} is out of range (1–9998); "
+                "the years were clamped"
+            )
+        if status is S.unknown:
+            if rule.done:
+                missing = [rule.done]
+            else:
+                counts = False
     else:
         try:
             due, earliest, latest, provisional, extended = _dates(ctx, rule, anchor_value)
@@ -168,12 +192,91 @@ def deadline_result(
         calendar=ctx.pack.calendar_name,
         missing_facts=missing,
         interpretation=interp,
+        occurrences=occurrences,
     )
     # The message is rendered when first read.
     object.__setattr__(
         result, "__pydantic_private__", {"_build": lambda _name: ctx.render(rule, status, extra)}
     )
     return result, counts
+
+
+class Yearly(NamedTuple):
+    """A recurring deadline's status, its decisive occurrence and every year's occurrence."""
+
+    status: Status
+    due: date
+    done_date: date | None
+    occurrences: list[Occurrence]
+    provisional: bool
+    extended: bool
+    clamped: bool  # a year lay outside 1–9998 and was brought back into it
+
+
+def yearly_due(cal: WorkdayCalendar, spec: DeadlineSpec, year: int) -> tuple[date, bool, bool]:
+    """``(due, provisional, extended)``: the named day of ``year``, moved per ``rest_day``."""
+    last = _pycal.monthrange(year, spec.by_month)[1]
+    fixed = date(
+        year, spec.by_month, last if spec.by_day == "last" else min(int(spec.by_day), last)
+    )
+    if spec.rest_day == "stays":
+        # The text names the calendar day itself ("每年年底前"): it stays the last day even
+        # on a rest day, so a year-end deadline never rolls into January.
+        return fixed, False, False
+    working, provisional = cal.is_working_day(fixed)
+    if working:
+        return fixed, provisional, False
+    # Civil Code Art. 203: a last day on a rest day moves to the next working day.
+    r = cal.next_working_day(fixed)
+    return r.date, provisional or r.provisional, True
+
+
+def yearly(
+    cal: WorkdayCalendar,
+    spec: DeadlineSpec,
+    start: date,
+    until: date | None,
+    done: tuple[date, ...] | None,
+    as_of: date,
+) -> Yearly:
+    """The occurrences of an ``each_year`` deadline from ``start``'s year to ``until``'s.
+
+    Without ``until`` the cycle runs to ``as_of``'s year. A report meets year Y when dated
+    after the previous year's last day and by Y's (the first year: any day up to its last
+    day). A past year without one is missed; ``done`` None (not given) leaves it unknown.
+    """
+    first = start.year
+    last = max(first, until.year if until is not None else as_of.year)
+    clamped = last > 9998  # a date's year is at least 1
+    first, last = max(1, min(9998, first)), max(1, min(9998, last))
+    reports = done or ()
+    occurrences: list[Occurrence] = []
+    provisional = extended = False
+    previous: date | None = None
+    i = 0
+    for year in range(first, last + 1):
+        due, prov, ext = yearly_due(cal, spec, year)
+        provisional, extended = provisional or prov, extended or ext
+        while i < len(reports) and previous is not None and reports[i] <= previous:
+            i += 1
+        hit = reports[i] if i < len(reports) and reports[i] <= due else None
+        if hit is not None:
+            status = S.met
+        elif due >= as_of:
+            status = S.upcoming
+        else:
+            status = S.unknown if done is None else S.missed
+        occurrences.append(make(Occurrence, year=year, due=due, done_date=hit, status=status))
+        previous = due
+    for wanted in (S.missed, S.unknown, S.upcoming):
+        decisive = next((o for o in occurrences if o.status is wanted), None)
+        if decisive is not None:
+            break
+    else:
+        decisive, wanted = occurrences[-1], S.met
+    return Yearly(
+        wanted, decisive.due, decisive.done_date, occurrences, provisional, extended, clamped
+    )
 
 
 _Dates = tuple[date | None, date | None, date | None, bool, bool]
@@ -210,15 +313,7 @@ def _dates(ctx: Ctx, rule: CompiledRule, anchor_value: Any) -> _Dates:
         if not 1 <= year <= 9998:
             year = max(1, min(9998, year))
             ctx.warnings.append(f"{rule.id}: year {anchor_value} is out of range")
-        last = _pycal.monthrange(year, spec.by_month)[1]
-        day = last if spec.by_day == "last" else min(int(spec.by_day), last)
-        fixed = date(year, spec.by_month, day)
-        working, provisional = cal.is_working_day(fixed)
-        if not working:
-            # Civil Code Art. 203: a last day on a rest day moves to the next working day.
-            r = cal.next_working_day(fixed)
-            fixed, provisional, extended = r.date, provisional or r.provisional, True
-        due = fixed
+        due, provisional, extended = yearly_due(cal, spec, year)
     return due, earliest, latest, provisional, extended
 
 

@@ -311,12 +311,23 @@ _DATE_FACTS: tuple[str, ...] = tuple(
 def facts_after(p: Project, on: date) -> list[str]:
     """A warning for each date fact later than the day judged at (the project's future)."""
     facts = p.__dict__
-    return [
-        f"{name} is {facts[name]}, after the date judged at ({on}): a verdict as of {on} "
-        "cannot know it; check the fact or the as-of date"
-        for name in _DATE_FACTS
-        if facts[name] is not None and facts[name] > on
-    ]
+    out = []
+    for name in _DATE_FACTS:
+        value = facts[name]
+        # A ``dates`` fact is sorted: its last date is its latest.
+        latest = value[-1] if isinstance(value, tuple) and value else value
+        if isinstance(latest, date) and latest > on:
+            out.append(
+                f"{name} is {_shown(value)}, after the date judged at ({on}): a verdict as "
+                f"of {on} cannot know it; check the fact or the as-of date"
+            )
+    return out
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(d.isoformat() for d in value) + "]"
+    return str(value)
 
 
 def unknown_documents(pack: CompiledPack, submitted: frozenset[str]) -> ProjectValidationError:

@@ -19,7 +19,7 @@ from .._vocab.project import Project, extended_models
 
 __all__ = ["FactKind", "FactType", "KnownFactTypes", "fact_types", "known_fact_types"]
 
-FactKind = Literal["number", "integer", "bool", "date", "string", "enum", "set"]
+FactKind = Literal["number", "integer", "bool", "date", "dates", "string", "enum", "set"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,8 @@ class FactType:
     enum: type[Enum] | None = None  # for enum facts, and the members of set facts
 
     def describe(self) -> str:
+        if self.kind == "dates":
+            return "list of dates"
         if self.kind == "set":
             return f"set of {self.enum.__name__ if self.enum else 'strings'}"
         if self.kind == "enum" and self.enum is not None:
@@ -46,6 +48,10 @@ def _classify(annotation: Any) -> FactType:
     origin = get_origin(annotation)
     if origin in (frozenset, set, list, tuple):
         (elem,) = get_args(annotation)[:1]
+        while hasattr(elem, "__metadata__"):
+            elem = get_args(elem)[0]
+        if elem is date:
+            return FactType("dates")  # every date of a recurring act: only ``known`` applies
         if isinstance(elem, type) and issubclass(elem, Enum):
             return FactType("set", elem)
         return FactType("set", None)

@@ -220,6 +220,11 @@ class ConditionParser:
                 "contains_all or contains_none",
             )
             return TrueCond()
+        if ftype.kind == "dates":
+            self.problem(
+                vpos, "bad-operator", f"{fact!r} is a list of dates: test it with known only"
+            )
+            return TrueCond()
         return self._operator(fact, ftype, "eq", value, vpos, vpos)
 
     def _operator(
@@ -299,6 +304,8 @@ class ConditionParser:
             return ("eq", "ne", *DATE_OPS, "known")
         if ftype.kind == "set":
             return (*SET_OPS, "known")
+        if ftype.kind == "dates":
+            return ("known",)  # a deadline reads the dates; a condition asks only if known
         if ftype.kind == "bool":
             return ("eq", "ne", "known")
         return ("eq", "ne", "in", "not_in", "known")

@@ -163,6 +163,7 @@ def prepare_rule(
         extra.get("done"),
         extra.get("limit"),
         *extra.get("shown_by", ()),
+        getattr(extra.get("deadline"), "until", None),  # each_year's last year
     ):
         if isinstance(fact, str) and fact not in facts:
             facts.append(fact)

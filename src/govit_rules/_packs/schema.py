@@ -224,11 +224,29 @@ class WindowSpec(_Strict):
     end: PeriodSpec = Field(alias="to")
 
 
+# What a named calendar day on a rest day means: ``stays`` (the text names the day itself,
+# so it stays the last day) or ``next_working_day`` (Civil Code Art. 203 moves it).
+RestDay = Literal["stays", "next_working_day"]
+
+
 class ByDateSpec(_Strict):
     month: int = Field(ge=1, le=12)
     day: Annotated[int, Field(ge=1, le=31)] | Literal["last"] = "last"
     year: str
     offset: int = Field(default=0, ge=-10, le=10)
+    rest_day: RestDay = "next_working_day"
+
+
+class EachYearSpec(_Strict):
+    """A named day of every year from the anchor's year to ``until``'s (or the judged year).
+
+    ``rest_day`` has no default: the analyst states the reading of a day on a rest day.
+    """
+
+    month: int = Field(ge=1, le=12)
+    day: Annotated[int, Field(ge=1, le=31)] | Literal["last"] = "last"
+    until: str | None = None
+    rest_day: RestDay
 
 
 class DocumentChoice(_Strict):
@@ -273,6 +291,7 @@ class RuleSpec(_Strict):
     at_least: PeriodSpec | None = None
     window: WindowSpec | None = None
     by: ByDateSpec | None = None
+    each_year: EachYearSpec | None = None
     done: str | None = None
     exempt_if: Any = None
     exempts: list[str] | None = None

@@ -25,7 +25,7 @@ import polars as pl
 from .._lang.conditions import TrueCond
 from .._packs.loader import CompiledPack
 from .._vocab.verdict import Outcome, Verdict
-from .deadlines import DEFAULT_SPAN, DeadlinePlan
+from .deadlines import DEFAULT_SPAN, DeadlinePlan, yearly_column, yearly_columns
 from .exprs import LeafCache, check_documents, normalise
 from .models import check_own_facts
 from .rowwise import output_schema, project_of_row
@@ -87,6 +87,12 @@ def stages(pack: CompiledPack, as_of: date, span: tuple[int, int]) -> Stages:
     raw_dates, dates = memo["deadlines"].stages(span, date_names)
     made = {e.meta.output_name() for e in dates}
     dates += [pl.lit(None, dtype=pl.Date).alias(n) for n in date_names.values() if n not in made]
+    # A deadline recurring each year: its status and due day, computed once per row.
+    dates += [
+        yearly_columns(pack, r, as_of).alias(yearly_column(r.id))
+        for r in pack.checked_rules
+        if r.deadline is not None and r.deadline.direction == "each_year"
+    ]
     names = pl.lit(pl.Series(STATUS_TEXT, dtype=pl.Utf8))
 
     def text(rule_id: str) -> pl.Expr:

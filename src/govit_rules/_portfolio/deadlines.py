@@ -1,7 +1,8 @@
 """Deadline dates for a whole column of projects: the working-day calendar as arrays.
 
 Owns the columnar form of ``WorkdayCalendar.period_end`` and of the evaluator's fixed-day
-(``by``) deadlines. For the span of days a batch needs, the calendar becomes two arrays:
+(``by``) deadlines, and the per-row call of the engine's own arithmetic for a deadline
+recurring each year (``each_year``). For the span of days a batch needs, the calendar becomes two arrays:
 the ordered day numbers of every working day, and for every day the count of working days
 up to it. The ``n``-th working day after a start day is then one gather (Civil Code
 Art. 201: the starting day is not counted), and so is the next working day after a last
@@ -21,11 +22,12 @@ from datetime import date
 
 import polars as pl
 
+from .._engine.results import yearly
 from .._law.calendar import WorkdayCalendar
 from .._packs.loader import CompiledPack, CompiledRule
 from .._packs.schema import PeriodSpec
 
-__all__ = ["DEFAULT_SPAN", "CalendarArrays", "DeadlinePlan"]
+__all__ = ["DEFAULT_SPAN", "CalendarArrays", "DeadlinePlan", "yearly_column", "yearly_columns"]
 
 _EPOCH = date(1970, 1, 1).toordinal()
 
@@ -126,10 +128,59 @@ def _by_table(cal: WorkdayCalendar, rule: CompiledRule) -> pl.Series:
         last = _pycal.monthrange(year, spec.by_month)[1]
         day = last if spec.by_day == "last" else min(int(spec.by_day), last)
         fixed = date(year, spec.by_month, day)
-        if not cal.is_working_day(fixed)[0]:
+        # ``rest_day: stays``: the text names the calendar day itself, which never moves.
+        if spec.rest_day != "stays" and not cal.is_working_day(fixed)[0]:
             fixed = cal.next_working_day(fixed).date
         out.append(_day(fixed))
     return pl.Series(out, dtype=pl.Int32)
+
+
+_YEARLY = pl.Struct({"status": pl.Utf8, "due": pl.Date})
+
+
+def yearly_column(rule_id: str) -> str:
+    """The column holding an ``each_year`` deadline's struct (see :func:`yearly_columns`)."""
+    return f"__yearly:{rule_id}"
+
+
+def yearly_columns(pack: CompiledPack, rule: CompiledRule, as_of: date) -> pl.Expr:
+    """An ``each_year`` deadline's status text and decisive due day, as a struct per row.
+
+    The occurrences of every row are those of ``_engine.results.yearly`` itself (the same
+    function, one call a row with a known anchor): a cycle of years against a list of
+    report dates has no array form worth its risk of disagreeing with the engine.
+    """
+    spec = rule.deadline
+    assert spec is not None and rule.anchor is not None
+    cal = pack.calendar
+    fields = [
+        pl.col(rule.anchor).alias("a"),
+        (pl.col(spec.until) if spec.until else pl.lit(None, dtype=pl.Date)).alias("u"),
+        (pl.col(rule.done) if rule.done else pl.lit(None, dtype=pl.List(pl.Date))).alias("d"),
+    ]
+
+    def run(rows: pl.Series) -> pl.Series:
+        out: list[dict[str, object] | None] = []
+        # The answer depends on the two years and the reports only: projects sharing them
+        # share one computation.
+        seen: dict[tuple[int, int | None, tuple[date, ...] | None], dict[str, object]] = {}
+        for row in rows.to_list():
+            start, until, done = row["a"], row["u"], row["d"]
+            if start is None:
+                out.append(None)
+                continue
+            reports = (
+                tuple(sorted({d for d in done if d is not None})) if done is not None else None
+            )
+            key = (start.year, until.year if until is not None else None, reports)
+            found = seen.get(key)
+            if found is None:
+                y = yearly(cal, spec, start, until, reports, as_of)
+                found = seen[key] = {"status": y.status.value, "due": y.due}
+            out.append(found)
+        return pl.Series(out, dtype=_YEARLY)
+
+    return pl.struct(fields).map_batches(run, return_dtype=_YEARLY)
 
 
 def _needs(rule: CompiledRule) -> list[tuple[str, PeriodSpec | None, bool]]:
@@ -142,6 +193,8 @@ def _needs(rule: CompiledRule) -> list[tuple[str, PeriodSpec | None, bool]]:
         return [("earliest", spec.period, False)]
     if spec.direction == "window":
         return [("earliest", spec.start, False), ("latest", spec.end, True)]
+    if spec.direction == "each_year":
+        return []  # its dates depend on the evaluation date: see yearly_columns
     return [("due", None, True)]  # by
 
 

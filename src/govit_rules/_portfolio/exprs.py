@@ -80,6 +80,8 @@ def fact_dtype(ftype: FactType) -> pl.DataType:
         return pl.Date()
     if kind == "set":
         return pl.List(pl.Utf8)
+    if kind == "dates":
+        return pl.List(pl.Date)
     return pl.Utf8()
 
 

@@ -16,8 +16,10 @@ empty set, an empty cell is unknown.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
@@ -28,6 +30,7 @@ from annotated_types import Ge, Le
 from .._lang.conditions import FactType
 from .._vocab.project import Project
 from .._vocab.suggest import suggest
+from .._vocab.values import MAX_DATES
 from ..errors import PortfolioError, Problem
 from .models import FactUnion, foreign_cells, packs_of, row_groups
 
@@ -103,6 +106,8 @@ class _Converter:
         kind = ftype.kind
         if s.dtype == pl.Null:
             return pl.Series(name, [None] * len(s), dtype=_dtype(ftype, 0))
+        if kind == "dates":
+            return self.dates_column(s)
         if kind == "number":
             if s.dtype.is_float():
                 self.problems.append(
@@ -231,6 +236,21 @@ class _Converter:
             )
         return out
 
+    def dates_column(self, s: pl.Series) -> pl.Series:
+        """A ``dates`` column: every row's list of dates, checked, sorted and distinct."""
+        values: list[list[date] | None] = []
+        for i, cell in enumerate(s.to_list()):
+            if cell is None or cell == "":
+                values.append(None)
+                continue
+            dates, why = _date_cell(cell)
+            if why is not None:
+                self.problems.append(
+                    self.where.problem(i, s.name, "bad-value", f"column {s.name!r}: {why}")
+                )
+            values.append(dates)
+        return pl.Series(s.name, values, dtype=pl.List(pl.Date))
+
     def set_column(self, text: pl.Series, members: list[str] | None) -> pl.Series:
         name = text.name
         values: list[list[str] | None] = []
@@ -271,6 +291,41 @@ class _Converter:
         return pl.Series(name, values, dtype=pl.List(pl.Utf8))
 
 
+def _date_cell(cell: Any) -> tuple[list[date] | None, str | None]:
+    """The dates of one ``dates`` cell, or the reason it has none.
+
+    A cell is a JSON array of YYYY-MM-DD strings, dates separated by ``|``
+    (``2026-12-20|2027-12-15``), or a list (JSONL, Parquet); the result is sorted and distinct.
+    """
+    items: Any = cell
+    if isinstance(cell, str):
+        text = cell.strip()
+        if text.startswith("["):
+            try:
+                items = json.loads(text)
+            except ValueError:
+                return None, f"{cell!r} is not a JSON array of dates"
+        else:
+            items = [part.strip() for part in text.split("|") if part.strip()]
+    if not isinstance(items, list):
+        return None, f"{cell!r} is not a list of dates"
+    if len(items) > MAX_DATES:
+        return None, f"holds {len(items)} dates; at most {MAX_DATES}"
+    out: set[date] = set()
+    for item in items:
+        if isinstance(item, date) and not isinstance(item, datetime):
+            out.add(item)
+            continue
+        text = item if isinstance(item, str) else ""
+        try:
+            if not re.fullmatch(_DATE, text):
+                raise ValueError
+            out.add(date.fromisoformat(text))
+        except ValueError:
+            return None, f"{item!r} is not a date; write YYYY-MM-DD"
+    return sorted(out), None
+
+
 def _dtype(ftype: FactType, scale: int) -> pl.DataType:
     kind = ftype.kind
     if kind == "number":
@@ -280,6 +335,7 @@ def _dtype(ftype: FactType, scale: int) -> pl.DataType:
         "bool": pl.Boolean(),
         "date": pl.Date(),
         "set": pl.List(pl.Utf8),
+        "dates": pl.List(pl.Date()),
     }.get(kind, pl.Utf8())
 
 
@@ -456,7 +512,7 @@ def write_portfolio(frame: pl.DataFrame, path: str | Path) -> None:
         frame = frame.with_columns(
             pl.when(pl.col(c).list.len() == 0)
             .then(pl.lit("[]"))
-            .otherwise(pl.col(c).list.join("|"))
+            .otherwise(pl.col(c).cast(pl.List(pl.Utf8)).list.join("|"))
             .alias(c)
             for c, t in frame.schema.items()
             if isinstance(t, pl.List)

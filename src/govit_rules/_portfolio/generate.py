@@ -10,6 +10,7 @@ way, change), and some facts blanked (unknown). Seeded, hence reproducible.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -82,7 +83,15 @@ def generate_portfolio(
     dates = [c for c, t in frame.schema.items() if t == pl.Date]
     frame = frame.with_columns(
         (pl.col(c) + pl.duration(days=pl.col("__shift"))).alias(c) for c in dates
-    ).drop("__shift")
+    )
+    # Lists of dates (each year's report) move with the project's other dates.
+    for c in [c for c, t in frame.schema.items() if t == pl.List(pl.Date)]:
+        moved = [
+            None if days is None else [d + timedelta(days=n) for d in days]
+            for days, n in zip(frame[c].to_list(), frame["__shift"].to_list(), strict=True)
+        ]
+        frame = frame.with_columns(pl.Series(c, moved, dtype=pl.List(pl.Date)))
+    frame = frame.drop("__shift")
     if "plan_year" in frame.columns:
         frame = frame.with_columns((pl.col("plan_year") + pl.Series(years)).alias("plan_year"))
 

@@ -41,6 +41,7 @@ from .._packs.kinds.prohibition import PROHIBITION
 from .._packs.kinds.route import ROUTE
 from .._vocab.project import Stage
 from .._vocab.verdict import Outcome, Status
+from .deadlines import yearly_column
 from .exprs import LeafCache
 
 if TYPE_CHECKING:
@@ -298,7 +299,9 @@ class StatusBuilder:
             done = pl.when(done.is_null() & (later < earliest)).then(later).otherwise(done)
         # Without a completion fact an unknown deadline does not count against the outcome.
         lapsed = _c(S.unknown, 1 if rule.done else 0)
-        if spec.direction in ("within", "by"):
+        if spec.direction == "each_year":
+            dated = self._yearly(rule, lapsed)
+        elif spec.direction in ("within", "by"):
             dated = (
                 pl.when(done.is_not_null())
                 .then(pl.when(done <= due).then(_c(S.met)).otherwise(_c(S.missed, 2)))
@@ -342,6 +345,19 @@ class StatusBuilder:
             code = code.when(overflow).then(_c(S.unknown))
         return code.otherwise(dated)
 
+    def _yearly(self, rule: CompiledRule, lapsed: pl.Expr) -> pl.Expr:
+        """An ``each_year`` deadline's code from the engine's own yearly arithmetic."""
+        text = pl.col(yearly_column(rule.id)).struct.field("status")
+        return (
+            pl.when(text == S.met.value)
+            .then(_c(S.met))
+            .when(text == S.missed.value)
+            .then(_c(S.missed, 2))
+            .when(text == S.upcoming.value)
+            .then(_c(S.upcoming))
+            .otherwise(lapsed)
+        )
+
     @staticmethod
     def overflow(rule: CompiledRule) -> pl.Expr | None:
         """The rule's period would end after 9999-12-31 (the engine computes no date).
@@ -350,8 +366,8 @@ class StatusBuilder:
         """
         spec = rule.deadline
         assert spec is not None
-        if spec.direction == "by":
-            return None
+        if spec.direction in ("by", "each_year"):
+            return None  # each_year's years are clamped too
         computed = {"within": ["due"], "at_least": ["earliest"]}.get(
             spec.direction, ["earliest", "latest"]
         )
@@ -412,9 +428,12 @@ class StatusBuilder:
             overflow = self.overflow(rule)
             if overflow is not None:
                 known = known & ~overflow
+            due = pl.col(f"__due:{rule.id}")
+            if rule.deadline is not None and rule.deadline.direction == "each_year":
+                due = pl.col(yearly_column(rule.id)).struct.field("due")
             out.append(
                 pl.when(known)
-                .then(pl.col(f"__due:{rule.id}"))
+                .then(due)
                 .otherwise(pl.lit(None, dtype=pl.Date))
                 .alias(f"due:{rule.id}")
             )

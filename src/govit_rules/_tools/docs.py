@@ -270,6 +270,8 @@ def _type_name(name: str, ftype: FactType, annotation: Any) -> str:
         return "boolean"
     if ftype.kind == "date":
         return "date"
+    if ftype.kind == "dates":
+        return "dates (a list of dates)"
     if ftype.kind == "enum" and ftype.enum is not None:
         return f"[{ftype.enum.__name__}](#{ftype.enum.__name__.lower()})"
     if ftype.kind == "set":

@@ -86,6 +86,22 @@ def compact_dict(v: Verdict) -> dict[str, Any]:
                 "provisional": d.provisional,
                 "extended": d.extended,
                 "missing_facts": list(d.missing_facts),
+                # A deadline recurring each year lists every year's occurrence.
+                **(
+                    {
+                        "occurrences": [
+                            {
+                                "year": o.year,
+                                "due": plain(o.due),
+                                "done_date": plain(o.done_date),
+                                "status": o.status.value,
+                            }
+                            for o in d.occurrences
+                        ]
+                    }
+                    if d.occurrences
+                    else {}
+                ),
             }
             for d in v.deadlines
         ],
@@ -240,6 +256,19 @@ COMPACT_SCHEMA: dict[str, Any] = {
                     "provisional": {"type": "boolean"},
                     "extended": {"type": "boolean"},
                     "missing_facts": _STR_LIST,
+                    "occurrences": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["year", "due", "status"],
+                            "properties": {
+                                "year": {"type": "integer"},
+                                "due": {"type": "string", "format": "date"},
+                                "done_date": _DATE,
+                                "status": {"type": "string"},
+                            },
+                        },
+                    },
                 },
             },
         },

@@ -14,17 +14,19 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 __all__ = [
     "ENUMS",
     "FIRST_YEAR",
     "LAST_YEAR",
+    "MAX_DATES",
     "Component",
     "Count",
     "DeliveryMode",
     "FundingSource",
     "IsoDate",
+    "IsoDates",
     "Money",
     "Percent",
     "PerformanceRating",
@@ -252,6 +254,34 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _COMPACT_DATE = re.compile(r"[12][0-9]{3}[01][0-9][0-3][0-9]")
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+# A ``dates`` fact holds every date of a recurring act (each year's report): at most one a
+# day for a year of reports, which bounds what a hostile file can make the engine walk.
+MAX_DATES = 366
+
+
+def _date_list(value: Any) -> Any:
+    if isinstance(value, str | bytes) or not isinstance(value, list | tuple | set | frozenset):
+        raise ValueError("write the dates as a list of YYYY-MM-DD, e.g. [2026-12-20, 2027-12-15]")
+    if len(value) > MAX_DATES:
+        raise ValueError(f"a list of dates holds at most {MAX_DATES} dates, got {len(value)}")
+    return tuple(value)
+
+
+def _sorted_distinct(value: tuple[date, ...]) -> tuple[date, ...]:
+    return tuple(sorted(set(value)))
+
+
+# Several dates of one kind of act, immutable, sorted and distinct whatever the input order.
+IsoDates = Annotated[
+    tuple[IsoDate, ...],
+    BeforeValidator(_date_list),
+    AfterValidator(_sorted_distinct),
+    WithJsonSchema(
+        {"type": "array", "items": {"type": "string", "format": "date"}, "maxItems": MAX_DATES}
+    ),
+]
 Count = Annotated[int, Field(ge=0), BeforeValidator(_whole_number)]
 # A plan or evaluation year: the regulations date from 2016 on; the range leaves room both
 # ways while keeping every derived deadline a real calendar date.

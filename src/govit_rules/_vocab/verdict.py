@@ -27,6 +27,7 @@ __all__ = [
     "Finding",
     "InterpretationUsed",
     "MissingFact",
+    "Occurrence",
     "Outcome",
     "PackInfo",
     "ReadingResult",
@@ -232,6 +233,19 @@ class RouteResult(_Out):
     missing_facts: list[str] = []
 
 
+class Occurrence(_Out):
+    """One year of a deadline recurring every year: its last day and the report that met it.
+
+    ``status`` is ``met`` (a report dated after the previous year's last day and by this
+    one's), ``missed``, ``upcoming`` (not yet due) or ``unknown`` (the reports are not given).
+    """
+
+    year: int
+    due: date
+    done_date: date | None = None
+    status: Status
+
+
 class DeadlineResult(_LazyOut):
     """A period the project must respect, computed per the Civil Code and the calendar.
 
@@ -260,6 +274,9 @@ class DeadlineResult(_LazyOut):
     calendar: str
     missing_facts: list[str] = []
     interpretation: Text | None = None
+    # A deadline recurring each year: every year's occurrence, in year order (``due`` is
+    # the decisive one: the first missed, else the current one, else the last).
+    occurrences: list[Occurrence] = []
 
 
 class RequiredDocument(_Out):

@@ -30,7 +30,7 @@ import yaml
 
 from ..errors import PackError, Problem
 from .suggest import suggest
-from .values import ENUMS, Count, IsoDate, Money, Percent, Stage, Year
+from .values import ENUMS, Count, IsoDate, IsoDates, Money, Percent, Stage, Year
 
 __all__ = [
     "RESERVED",
@@ -52,6 +52,7 @@ TYPES: dict[str, Any] = {
     "count": Count,
     "year": Year,
     "date": IsoDate,
+    "dates": IsoDates,
     "text": str,
     "set of text": frozenset[str],
 }

@@ -1,9 +1,11 @@
 """The deadline kind: a period counted from a date fact (``anchor``) or a fixed day.
 
 A deadline has exactly one direction: ``within`` a period, ``at_least`` a period,
-a ``window`` between two periods, or ``by`` a fixed day of a year named by an integer
-fact. Its completion is the ``done`` date; ``shown_by`` names later events whose dates
-prove the period was cut short. The Civil Code arithmetic itself is the evaluator's.
+a ``window`` between two periods, ``by`` a fixed day of a year named by an integer
+fact, or ``each_year`` a named day of every year from the anchor date's year to the
+``until`` date's. Its completion is the ``done`` date (for ``each_year`` a ``dates`` fact:
+every report's date); ``shown_by`` names later events whose dates prove the period was
+cut short. The Civil Code arithmetic itself is the evaluator's.
 """
 
 from __future__ import annotations
@@ -24,27 +26,34 @@ if TYPE_CHECKING:
 __all__ = ["DEADLINE", "DeadlineSpec"]
 
 S = Status
-_DIRECTIONS = ("within", "at_least", "window", "by")
+_DIRECTIONS = ("within", "at_least", "window", "by", "each_year")
 
 
 @dataclass(frozen=True, slots=True)
 class DeadlineSpec:
     """A compiled deadline: its direction and periods."""
 
-    direction: str  # within | at_least | window | by
+    direction: str  # within | at_least | window | by | each_year
     period: PeriodSpec | None = None
     start: PeriodSpec | None = None
     end: PeriodSpec | None = None
     by_month: int = 0
     by_day: int | str = "last"
     by_offset: int = 0
+    # by / each_year: does a named day on a rest day stay, or move (Civil Code Art. 203)?
+    rest_day: str = "next_working_day"
+    until: str | None = None  # each_year: the date fact whose year is the cycle's last
 
     def describe(self) -> str:
         if self.direction == "window" and self.start and self.end:
             return f"between {self.start.describe()} and {self.end.describe()}"
+        day = "last day" if self.by_day == "last" else f"day {self.by_day}"
+        stays = ", even on a rest day" if self.rest_day == "stays" else ""
         if self.direction == "by":
-            day = "last day" if self.by_day == "last" else f"day {self.by_day}"
-            return f"by month {self.by_month} {day}, year {self.by_offset:+d}"
+            return f"by month {self.by_month} {day}, year {self.by_offset:+d}{stays}"
+        if self.direction == "each_year":
+            end = f"the year of {self.until}" if self.until else "the year judged"
+            return f"each year by month {self.by_month} {day}{stays}, until {end}"
         assert self.period is not None
         return f"{self.direction.replace('_', ' ')} {self.period.describe()}"
 
@@ -76,7 +85,7 @@ class Deadline(RuleKind):
             prep.report(
                 raw.start,
                 "bad-deadline",
-                "a deadline has exactly one of within, at_least, window, by"
+                "a deadline has exactly one of within, at_least, window, by, each_year"
                 + (f" (found {', '.join(directions)})" if directions else ""),
             )
             return out
@@ -94,7 +103,7 @@ class Deadline(RuleKind):
                     f"'year' names an integer fact such as plan_year{suggest(by.year, ints)}",
                 )
             out["deadline"] = DeadlineSpec(
-                "by", by_month=by.month, by_day=by.day, by_offset=by.offset
+                "by", by_month=by.month, by_day=by.day, by_offset=by.offset, rest_day=by.rest_day
             )
             out["anchor"] = by.year
             if anchor is not None and anchor != by.year:
@@ -118,14 +127,21 @@ class Deadline(RuleKind):
                 w = spec.window
                 assert w is not None
                 out["deadline"] = DeadlineSpec("window", start=w.start, end=w.end)
+            elif direction == "each_year":
+                out["deadline"] = _each_year(prep, dates)
             else:
                 out["deadline"] = DeadlineSpec(direction, period=getattr(spec, direction))
         if spec.done is not None:
-            if spec.done not in types or types[spec.done].kind != "date":
+            # A recurring deadline is done once a year: its ``done`` holds every date.
+            want = "dates" if direction == "each_year" else "date"
+            if spec.done not in types or types[spec.done].kind != want:
+                fitting = [k for k, t in types.items() if t.kind == want]
                 prep.report(
                     raw.pos_of_value("done"),
                     "bad-anchor",
-                    f"done {spec.done!r} is not a date fact{suggest(spec.done, dates)}",
+                    f"done {spec.done!r} is not a {'dates' if want == 'dates' else 'date'} "
+                    f"fact{suggest(spec.done, fitting)}"
+                    + (" (a list of every report's date)" if want == "dates" else ""),
                 )
             out["done"] = spec.done
         return out
@@ -143,6 +159,26 @@ class Deadline(RuleKind):
         out.line(indent + 1, "violated = True")
         out.line(indent, "elif s is _UNK and counts:")
         out.line(indent + 1, "unknown = True")
+
+
+def _each_year(prep: Preparing, dates: list[str]) -> DeadlineSpec:
+    each = prep.spec.each_year
+    assert each is not None
+    if each.until is not None and (
+        each.until not in prep.types or prep.types[each.until].kind != "date"
+    ):
+        prep.report(
+            prep.at("each_year", "until"),
+            "bad-anchor",
+            f"until {each.until!r} is not a date fact{suggest(each.until, dates)}",
+        )
+    return DeadlineSpec(
+        "each_year",
+        by_month=each.month,
+        by_day=each.day,
+        rest_day=each.rest_day,
+        until=each.until,
+    )
 
 
 DEADLINE = Deadline()

@@ -210,6 +210,7 @@ function kindOf(prop) {
   const alts = (prop.anyOf || [prop]).filter((x) => x.type !== "null");
   const a = alts[0] || {};
   if (a.$ref) return { kind: "enum", def: a.$ref.split("/").pop() };
+  if (a.type === "array" && a.items.format === "date") return { kind: "dates" };
   if (a.type === "array") return a.items.$ref ? { kind: "set", def: a.items.$ref.split("/").pop() } : { kind: "ids" };
   if (a.type === "boolean") return { kind: "bool" };
   if (a.type === "integer") return { kind: "int" };
@@ -241,6 +242,9 @@ function control(name, prop, idPrefix) {
       choicesOf(k).map(([v, label]) => h("label", {}, h("input", { type: "checkbox", value: v }), label)));
   }
   if (k.kind === "date") return h("input", { ...common, type: "date" });
+  if (k.kind === "dates") {
+    return h("input", { ...common, type: "text", "data-dates": "1", placeholder: "2026-12-20, 2027-12-15" });
+  }
   if (k.kind === "int") return h("input", { ...common, type: "number", step: "1" });
   if (k.kind === "decimal") {
     return h("input", { ...common, type: "text", inputmode: "decimal", pattern: "\\d+(\\.\\d+)?",
@@ -258,6 +262,7 @@ function readControl(node) {
   if (v === "") return undefined;
   if (node.tagName === "SELECT" && (v === "true" || v === "false")) return v === "true";
   if (node.type === "number") return Number.parseInt(v, 10);
+  if (node.dataset.dates) return v.split(/[\s,|]+/).filter(Boolean); // every report's date
   return v; // decimals travel as text, so money stays exact
 }
 
@@ -418,8 +423,11 @@ function renderDeadlines(v) {
       h("div", {}, h("span", { class: `badge st-${d.status}`, text: statusText(d.status) }), " ",
         both(d.citation.zh, d.citation.en), " — ", d.message[state.lang]),
       h("div", { class: "muted", text: `${d.period}: ${d.anchor_date || "?"} → ${d.due || d.latest || "?"}${d.provisional ? " · " + t("provisional") : ""}` }));
+    if (d.occurrences && d.occurrences.length) {
+      box.append(h("div", { class: "muted", text: d.occurrences.map((o) => `${o.year} ${statusText(o.status)} (${o.done_date || o.due})`).join(" · ") }));
+    }
     const end = d.due || d.latest;
-    if (d.anchor_date && end) drawTimeline(box, d.anchor_date, end);
+    if (d.anchor_date && end && !(d.occurrences && d.occurrences.length)) drawTimeline(box, d.anchor_date, end);
     return box;
   }));
 }
