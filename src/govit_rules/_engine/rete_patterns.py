@@ -29,6 +29,9 @@ The encoding (durable-rules speaks JSON and compares int64 and strings)
   plus one 0/1 field per member that some condition of the pack mentions;
   ``contains_any`` is then an ``$or`` of ``== 1`` tests, ``contains_none`` an ``$and`` of
   ``== 0`` tests, and so on.
+* The evaluation date (``today``) and the last day of a period counted from a date
+  (``{fact: d, plus: …}``) are the evaluation's clock's, sent as ordinal integers under
+  keys of their own; a period ending past 9999-12-31 is not sent, so its test is unknown.
 """
 
 from __future__ import annotations
