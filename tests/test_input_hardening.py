@@ -241,6 +241,18 @@ def test_facts_dated_after_the_day_judged_at_are_named_in_a_warning() -> None:
     assert not [w for w in later.warnings if "after the date judged at" in w]
 
 
+def test_a_list_of_report_dates_reaching_past_the_day_judged_at_is_named_in_a_warning() -> None:
+    reports = {"monitoring_reports_submitted_on": ["2025-12-20", "2026-12-18"]}
+    v = evaluate(reports, "dazhou", as_of=date(2026, 6, 1))
+    assert [w for w in v.warnings if "after the date judged at" in w] == [
+        "monitoring_reports_submitted_on is [2025-12-20, 2026-12-18], after the date judged at "
+        "(2026-06-01): a verdict as of 2026-06-01 cannot know it; check the fact or the as-of date"
+    ]
+    assert not [
+        w for w in evaluate(reports, "dazhou", as_of=date(2026, 12, 18)).warnings if "after" in w
+    ]
+
+
 # --- 8. byte-stable JSON ---------------------------------------------------------------------
 
 _DIGEST = """

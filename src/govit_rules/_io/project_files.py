@@ -303,25 +303,40 @@ def _project_problems(exc: ValidationError, names: list[str]) -> list[Problem]:
 
 # --- checks against a pack and a date ---------------------------------------------------------
 
-_DATE_FACTS: tuple[str, ...] = tuple(
-    name for name, f in Project.model_fields.items() if "date" in str(f.annotation)
-)
+_DATE_FACTS: dict[type[Project], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _date_facts(model: type[Project]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The model's date facts and its ``dates`` facts (lists of dates), found once."""
+    found = _DATE_FACTS.get(model)
+    if found is None:
+        single, several = [], []
+        for name, f in model.model_fields.items():
+            shown = str(f.annotation)
+            if "tuple[" in shown and "date" in shown:
+                several.append(name)
+            elif "date" in shown:
+                single.append(name)
+        found = _DATE_FACTS[model] = (tuple(single), tuple(several))
+    return found
 
 
 def facts_after(p: Project, on: date) -> list[str]:
     """A warning for each date fact later than the day judged at (the project's future)."""
     facts = p.__dict__
-    out = []
-    for name in _DATE_FACTS:
-        value = facts[name]
-        # A ``dates`` fact is sorted: its last date is its latest.
-        latest = value[-1] if isinstance(value, tuple) and value else value
-        if isinstance(latest, date) and latest > on:
-            out.append(
-                f"{name} is {_shown(value)}, after the date judged at ({on}): a verdict as "
-                f"of {on} cannot know it; check the fact or the as-of date"
-            )
-    return out
+    single, several = _date_facts(type(p))
+    # A ``dates`` fact is sorted: its last date is its latest.
+    return [
+        f"{name} is {_shown(facts[name])}, after the date judged at ({on}): a verdict as of "
+        f"{on} cannot know it; check the fact or the as-of date"
+        for name in single
+        if facts[name] is not None and facts[name] > on
+    ] + [
+        f"{name} is {_shown(facts[name])}, after the date judged at ({on}): a verdict as of "
+        f"{on} cannot know it; check the fact or the as-of date"
+        for name in several
+        if facts[name] and facts[name][-1] > on
+    ]
 
 
 def _shown(value: Any) -> str:
