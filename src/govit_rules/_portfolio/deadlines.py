@@ -16,13 +16,12 @@ provisional; the columnar output carries dates only).
 
 from __future__ import annotations
 
-import calendar as _pycal
 from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
-from .._engine.results import yearly
+from .._engine.results import yearly, yearly_due
 from .._law.calendar import WorkdayCalendar
 from .._packs.loader import CompiledPack, CompiledRule
 from .._packs.schema import PeriodSpec
@@ -117,22 +116,13 @@ def _span_days(period: PeriodSpec | None) -> int:
 def _by_table(cal: WorkdayCalendar, rule: CompiledRule) -> pl.Series:
     """For every year 1…9998, the due day (a day number) of a fixed-day deadline.
 
-    Computed once per pack with the calendar itself, then gathered by year: the fixed
-    day (the month's last day when the month is shorter), moved to the next working
-    day when it is a rest day (Civil Code Art. 203), as the engine does.
+    Computed once per pack by the engine's own function (:func:`yearly_due`: the fixed
+    day, the month's last day when the month is shorter, moved per the rule's
+    ``rest_day``), then gathered by year.
     """
     spec = rule.deadline
     assert spec is not None
-    out = []
-    for year in range(1, 9999):
-        last = _pycal.monthrange(year, spec.by_month)[1]
-        day = last if spec.by_day == "last" else min(int(spec.by_day), last)
-        fixed = date(year, spec.by_month, day)
-        # ``rest_day: stays``: the text names the calendar day itself, which never moves.
-        if spec.rest_day != "stays" and not cal.is_working_day(fixed)[0]:
-            fixed = cal.next_working_day(fixed).date
-        out.append(_day(fixed))
-    return pl.Series(out, dtype=pl.Int32)
+    return pl.Series([_day(yearly_due(cal, spec, y)[0]) for y in range(1, 9999)], dtype=pl.Int32)
 
 
 _YEARLY = pl.Struct({"status": pl.Utf8, "due": pl.Date})
